@@ -1,0 +1,1 @@
+//! Mounts a leanrpc server on an axum `Router`.

@@ -1,0 +1,244 @@
+//! Who is calling: roles, the authenticated [`Caller`], and the [`Authenticator`] plug-in point.
+//!
+//! The core only defines the model. Key formats, hashing and stores live in `leanrpc-keys`.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use crate::error::RpcError;
+use crate::BoxFuture;
+
+/// Leantime's ordered roles: `readonly < commenter < editor < manager < admin < owner`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// May read.
+    Readonly,
+    /// May read and comment.
+    Commenter,
+    /// May create and change content.
+    Editor,
+    /// May manage projects and delete content.
+    Manager,
+    /// May administer the installation.
+    Admin,
+    /// Owns the installation.
+    Owner,
+}
+
+impl Role {
+    /// Every role, lowest first.
+    pub const ALL: [Role; 6] = [Role::Readonly, Role::Commenter, Role::Editor, Role::Manager, Role::Admin, Role::Owner];
+
+    /// The lowercase name (`"editor"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Readonly => "readonly",
+            Role::Commenter => "commenter",
+            Role::Editor => "editor",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+            Role::Owner => "owner",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for a role name that is not one of Leantime's six.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRole(pub String);
+
+impl fmt::Display for UnknownRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown role `{}`: expected one of readonly, commenter, editor, manager, admin, owner", self.0)
+    }
+}
+
+impl std::error::Error for UnknownRole {}
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// The authenticated identity behind a request: an API key's id, name, role, projects and scopes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The key's public id.
+    pub key_id: String,
+    /// A human-readable name for the key.
+    pub name: String,
+    /// The key's role.
+    pub role: Role,
+    /// The projects the key may touch; empty means every project.
+    pub projects: Vec<i64>,
+    /// The scopes the key holds; empty means every scope.
+    pub scopes: Vec<String>,
+}
+
+impl fmt::Debug for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Only public facts: a Caller never holds a secret, but say so explicitly.
+        f.debug_struct("Caller")
+            .field("key_id", &self.key_id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("projects", &self.projects)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+impl Caller {
+    /// Whether the key may touch project `id`.
+    pub fn may_access_project(&self, id: i64) -> bool {
+        self.projects.is_empty() || self.projects.contains(&id)
+    }
+
+    /// `Ok` when the key may touch project `id`, otherwise -32001.
+    pub fn require_project(&self, id: i64) -> Result<(), RpcError> {
+        if self.may_access_project(id) {
+            Ok(())
+        } else {
+            Err(RpcError::forbidden("this key may not access that project"))
+        }
+    }
+
+    /// Whether the key holds `scope` (a key without scopes holds all).
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.is_empty() || self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// `Ok` when the key's role is at least `role`, otherwise -32001.
+    pub fn require_role(&self, role: Role) -> Result<(), RpcError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(RpcError::forbidden(format!("this method requires role `{role}` or higher")))
+        }
+    }
+}
+
+/// What an [`Authenticator`] sees of a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    /// The raw `x-api-key` header, if present (any bytes; never logged).
+    pub api_key: Option<&'a [u8]>,
+    /// The client's address, when the transport knows it.
+    pub peer: Option<IpAddr>,
+}
+
+/// Why a request was not authenticated. Every variant but [`AuthError::RateLimited`] answers
+/// HTTP 401 with -32001; the variants exist for logs and metrics, clients see the same answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthError {
+    /// No `x-api-key` header.
+    Missing,
+    /// The header is not a well-formed key.
+    Malformed,
+    /// Unknown key id, wrong secret, revoked or expired key.
+    Rejected,
+    /// Too many failed attempts from this address, or too many calls for this key.
+    RateLimited {
+        /// Seconds until the client may retry.
+        retry_after: u64,
+    },
+    /// The key store failed; answered as a generic 401 without detail.
+    Unavailable,
+}
+
+/// Turns request credentials into a [`Caller`]. Implemented by `leanrpc-keys`; tests can
+/// implement it directly.
+pub trait Authenticator: Send + Sync + 'static {
+    /// Authenticates one HTTP request. Called once per request, before any call of a batch runs.
+    fn authenticate<'a>(&'a self, credentials: Credentials<'a>) -> BoxFuture<'a, Result<Caller, AuthError>>;
+
+    /// Counts `calls` calls against the caller's rate limit; `Err` carries seconds to wait.
+    /// The default does not limit.
+    fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, u64> {
+        let _ = (caller, calls);
+        Ok(RateStatus::Unlimited)
+    }
+}
+
+/// The caller's rate-limit standing after a request was charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateStatus {
+    /// No limit applies.
+    Unlimited,
+    /// A limit applies.
+    Limited {
+        /// Calls allowed per window.
+        limit: u64,
+        /// Calls left in the current window.
+        remaining: u64,
+    },
+}
+
+/// Access rules a method declares with `#[rpc(min_role = "...", scope = "...")]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    /// The lowest role that may call the method; `None` takes the server's default.
+    pub min_role: Option<Role>,
+    /// Scopes the caller must hold, all of them.
+    pub scopes: &'static [&'static str],
+}
+
+impl Access {
+    /// No declared rules: the server default applies.
+    pub const DEFAULT: Access = Access { min_role: None, scopes: &[] };
+
+    /// Checks a caller against these rules, with `default_role` standing in for an unset minimum.
+    pub fn check(&self, caller: &Caller, default_role: Role) -> Result<(), RpcError> {
+        caller.require_role(self.min_role.unwrap_or(default_role))?;
+        match self.scopes.iter().find(|s| !caller.has_scope(s)) {
+            Some(missing) => Err(RpcError::forbidden(format!("this method requires scope `{missing}`"))),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, projects: Vec<i64>, scopes: &[&str]) -> Caller {
+        Caller {
+            key_id: "k".into(),
+            name: "n".into(),
+            role,
+            projects,
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn roles_are_ordered_and_parse() {
+        assert!(Role::Readonly < Role::Commenter && Role::Admin < Role::Owner);
+        assert_eq!("Editor".parse::<Role>().unwrap(), Role::Editor);
+        assert!("root".parse::<Role>().unwrap_err().to_string().contains("readonly, commenter"));
+    }
+
+    #[test]
+    fn access_checks_role_scope_and_project() {
+        let c = caller(Role::Editor, vec![1], &["tickets:read"]);
+        let write = Access { min_role: Some(Role::Editor), scopes: &["tickets:write"] };
+        assert_eq!(write.check(&c, Role::Admin).unwrap_err().code(), crate::ErrorCode::UNAUTHORIZED);
+        assert!(Access { min_role: None, scopes: &["tickets:read"] }.check(&c, Role::Readonly).is_ok());
+        assert!(Access::DEFAULT.check(&c, Role::Manager).is_err());
+        assert!(c.require_project(1).is_ok());
+        assert!(c.require_project(2).is_err());
+        assert!(caller(Role::Readonly, vec![], &[]).may_access_project(99));
+    }
+}

@@ -1,0 +1,106 @@
+//! Per-call context a handler can take instead of a JSON parameter.
+
+use std::fmt;
+
+use crate::auth::Caller;
+use crate::envelope::Id;
+use crate::error::RpcError;
+
+/// Read access to the HTTP request headers, whatever the HTTP stack.
+pub trait HeaderSource: Send + Sync {
+    /// The value of header `name` (lowercase), if present.
+    fn header(&self, name: &str) -> Option<&[u8]>;
+}
+
+/// A request without headers (in-process dispatch).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHeaders;
+
+impl HeaderSource for NoHeaders {
+    fn header(&self, _: &str) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl HeaderSource for [(&str, &[u8])] {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+    }
+}
+
+/// Everything the dispatcher knows about one call, besides its params.
+#[derive(Clone, Copy)]
+pub struct CallContext<'a> {
+    pub(crate) caller: Option<&'a Caller>,
+    pub(crate) headers: &'a dyn HeaderSource,
+    pub(crate) id: Option<Id<'a>>,
+    pub(crate) method: &'a str,
+}
+
+impl<'a> CallContext<'a> {
+    /// The authenticated caller (`None` on endpoints without auth).
+    pub fn caller(&self) -> Option<&'a Caller> {
+        self.caller
+    }
+
+    /// A request header by lowercase name.
+    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
+        self.headers.header(name)
+    }
+
+    /// The request id (`None` for a notification).
+    pub fn id(&self) -> Option<Id<'a>> {
+        self.id
+    }
+
+    /// The method name as the client sent it.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+}
+
+impl fmt::Debug for CallContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallContext")
+            .field("caller", &self.caller)
+            .field("id", &self.id)
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A handler parameter filled from the call's context rather than from JSON params, like an
+/// axum extractor. The macro treats every reference-typed parameter (`&Caller`, `&CallContext`)
+/// and every parameter marked `#[rpc(context)]` this way.
+pub trait FromContext<'a>: Sized {
+    /// Extracts the value; an error is answered to the client as is.
+    fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError>;
+}
+
+impl<'a> FromContext<'a> for &'a Caller {
+    fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError> {
+        ctx.caller.ok_or_else(|| RpcError::forbidden("this method requires an API key"))
+    }
+}
+
+impl<'a> FromContext<'a> for Option<&'a Caller> {
+    fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError> {
+        Ok(ctx.caller)
+    }
+}
+
+impl<'a> FromContext<'a> for &'a CallContext<'a> {
+    fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError> {
+        Ok(ctx)
+    }
+}
+
+/// The request id as raw JSON text (`None` for a notification), for handlers that log or echo it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub Option<String>);
+
+impl<'a> FromContext<'a> for RequestId {
+    fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError> {
+        Ok(RequestId(ctx.id.map(|id| id.as_json().to_owned())))
+    }
+}

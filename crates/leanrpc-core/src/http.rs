@@ -1,0 +1,359 @@
+//! The HTTP boundary, without an HTTP crate: a transport-neutral request and response, POST and
+//! GET decoding, path and method rules, authentication, and the status mapping.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde_json::value::RawValue;
+
+use crate::auth::{AuthError, Credentials, RateStatus};
+use crate::context::HeaderSource;
+use crate::envelope::{Envelope, Item};
+use crate::error::RpcError;
+use crate::response;
+use crate::server::Server;
+
+/// The header that carries the API key.
+pub const API_KEY_HEADER: &str = "x-api-key";
+
+/// An HTTP request as any HTTP stack can describe it.
+#[derive(Clone, Copy)]
+pub struct HttpRequest<'a> {
+    /// The HTTP method (`"POST"`, `"GET"`, ...).
+    pub method: &'a str,
+    /// The request path, without the query.
+    pub path: &'a str,
+    /// The raw query string, without `?`.
+    pub query: Option<&'a str>,
+    /// The request headers.
+    pub headers: &'a dyn HeaderSource,
+    /// The complete body.
+    pub body: &'a [u8],
+    /// The client's address, when known.
+    pub peer: Option<IpAddr>,
+}
+
+impl fmt::Debug for HttpRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Headers are left out on purpose: they carry the API key.
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body_len", &self.body.len())
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An HTTP response: status, headers and body, for any HTTP stack to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers to send (names in lowercase).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body; empty when there is nothing to answer.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    fn json(status: u16, body: Vec<u8>) -> Self {
+        let headers = if body.is_empty() { Vec::new() } else { vec![("content-type", "application/json".to_owned())] };
+        Self { status, headers, body }
+    }
+
+    fn error(status: u16, error: RpcError) -> Self {
+        Self::json(status, response::error_body(&error, None))
+    }
+
+    /// The value of header `name`, if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Server {
+    /// Whether `path` is this server's endpoint (ignoring ASCII case and one trailing slash).
+    pub fn matches_path(&self, path: &str) -> bool {
+        let want = self.path().trim_end_matches('/');
+        let got = path.strip_suffix('/').unwrap_or(path);
+        got.eq_ignore_ascii_case(want)
+    }
+
+    /// Answers one HTTP request.
+    pub async fn handle(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        if !self.matches_path(req.path) {
+            return HttpResponse::error(404, RpcError::method_not_found().data("no JSON-RPC endpoint at this path"));
+        }
+        let get_body;
+        let body: &[u8] = match req.method {
+            "POST" => {
+                if let Err(response) = self.check_post(req) {
+                    return response;
+                }
+                req.body
+            }
+            "GET" => {
+                let query = req.query.unwrap_or("");
+                if query.len() > self.limits().max_query_bytes {
+                    let limit = self.limits().max_query_bytes;
+                    return HttpResponse::error(414, RpcError::invalid_request().data(format!("query longer than {limit} bytes")));
+                }
+                match query_to_json(query) {
+                    Ok(json) => {
+                        get_body = json;
+                        get_body.as_bytes()
+                    }
+                    Err(error) => return HttpResponse::error(200, error),
+                }
+            }
+            _ => {
+                let mut response = HttpResponse::error(405, RpcError::invalid_request().data("use POST or GET"));
+                response.headers.push(("allow", "GET, POST".to_owned()));
+                return response;
+            }
+        };
+        let envelope = match self.decode(body) {
+            Ok(envelope) => envelope,
+            Err(answer) => return HttpResponse::json(200, answer),
+        };
+        let Some(auth) = self.authenticator() else {
+            return HttpResponse::json(200, self.answer(&envelope, None, req.headers).await);
+        };
+        let credentials = Credentials { api_key: req.headers.header(API_KEY_HEADER), peer: req.peer };
+        let caller = match auth.authenticate(credentials).await {
+            Ok(caller) => caller,
+            Err(AuthError::RateLimited { retry_after }) => return too_many(&envelope, retry_after),
+            Err(error) => {
+                tracing::debug!(?error, peer = ?req.peer, "authentication failed");
+                let id = match &envelope {
+                    Envelope::Single(Item::Call(call)) => call.id,
+                    Envelope::Single(Item::Invalid { id, .. }) => *id,
+                    Envelope::Batch(_) => None,
+                };
+                return HttpResponse::json(401, response::error_body(&RpcError::unauthorized(), id));
+            }
+        };
+        let calls = match &envelope {
+            Envelope::Single(_) => 1,
+            Envelope::Batch(items) => items.len(),
+        };
+        let rate = match auth.charge(&caller, calls) {
+            Ok(rate) => rate,
+            Err(retry_after) => return too_many(&envelope, retry_after),
+        };
+        let mut response = HttpResponse::json(200, self.answer(&envelope, Some(&caller), req.headers).await);
+        if let RateStatus::Limited { limit, remaining } = rate {
+            response.headers.push(("x-ratelimit-limit", limit.to_string()));
+            response.headers.push(("x-ratelimit-remaining", remaining.to_string()));
+        }
+        response
+    }
+
+    fn check_post(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
+        let limit = self.limits().max_body_bytes;
+        if req.body.len() > limit {
+            return Err(HttpResponse::error(413, RpcError::invalid_request().data(format!("body larger than {limit} bytes"))));
+        }
+        match req.headers.header("content-type") {
+            None => Ok(()),
+            Some(value) if acceptable_content_type(value) => Ok(()),
+            Some(_) => Err(HttpResponse::error(
+                415,
+                RpcError::invalid_request().data("Content-Type must be application/json (UTF-8)"),
+            )),
+        }
+    }
+}
+
+fn too_many(envelope: &Envelope<'_>, retry_after: u64) -> HttpResponse {
+    let id = match envelope {
+        Envelope::Single(Item::Call(call)) => call.id,
+        _ => None,
+    };
+    let mut response = HttpResponse::json(429, response::error_body(&RpcError::new(crate::ErrorCode::RATE_LIMITED), id));
+    response.headers.push(("retry-after", retry_after.to_string()));
+    response.headers.push(("x-ratelimit-remaining", "0".to_owned()));
+    response
+}
+
+/// JSON in any of its registered spellings, and the types clients send by default
+/// (`curl -d` sends form-urlencoded, some send text/plain). A charset other than UTF-8 is refused.
+fn acceptable_content_type(value: &[u8]) -> bool {
+    let Ok(value) = std::str::from_utf8(value) else { return false };
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or("").trim();
+    let known = ["application/json", "application/json-rpc", "application/jsonrequest", "text/plain", "application/x-www-form-urlencoded"];
+    if !known.iter().any(|k| media.eq_ignore_ascii_case(k)) {
+        return false;
+    }
+    parts.all(|param| match param.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+            let value = value.trim().trim_matches('"');
+            value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8")
+        }
+        _ => true,
+    })
+}
+
+const BASE64_CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const BASE64_STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, BASE64_CONFIG);
+const BASE64_URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, BASE64_CONFIG);
+
+/// Turns a GET query (`method`, `jsonrpc`, `id`, `params` as base64 JSON) into the JSON body of
+/// the equivalent POST, so both paths share one parser and one set of rules.
+///
+/// Every occurrence of the four keys is kept, so a repeated key is the same -32600 it would be
+/// in a POST body. Other keys (including an `x-api-key` that must not be in URLs) are ignored.
+pub fn query_to_json(query: &str) -> Result<String, RpcError> {
+    let mut json = String::with_capacity(query.len() + 32);
+    json.push('{');
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key, true)?;
+        let member = match key.as_ref() {
+            "method" | "jsonrpc" | "id" | "params" => key,
+            _ => continue,
+        };
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push('"');
+        json.push_str(&member);
+        json.push_str("\":");
+        match member.as_ref() {
+            "params" => json.push_str(&decode_params(value)?),
+            "id" => {
+                let id = percent_decode(value, true)?;
+                if is_json_number(&id) {
+                    json.push_str(&id);
+                } else {
+                    push_json_string(&mut json, &id);
+                }
+            }
+            _ => push_json_string(&mut json, &percent_decode(value, true)?),
+        }
+    }
+    json.push('}');
+    Ok(json)
+}
+
+fn parse_error(reason: &str) -> RpcError {
+    RpcError::parse_error().data(reason)
+}
+
+/// Percent-decodes a query component, refusing malformed escapes and invalid UTF-8.
+/// With `plus_is_space`, `+` means a space (form encoding); base64 params keep a literal `+`.
+fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcError> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(|b| *b == b'%' || (plus_is_space && *b == b'+')) {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let byte = hex
+                    .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| parse_error("invalid percent-encoding in the query"))?;
+                out.push(byte);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map(Cow::Owned).map_err(|_| parse_error("the query is not valid UTF-8"))
+}
+
+/// Decodes `params`: url-encoding, then base64 (standard or url-safe, padded or not), then UTF-8
+/// JSON holding exactly one value.
+fn decode_params(value: &str) -> Result<String, RpcError> {
+    let text = percent_decode(value, false)?;
+    let text = text.trim_end_matches('=');
+    let engine = if text.contains(['-', '_']) { &BASE64_URL_SAFE } else { &BASE64_STANDARD };
+    let bytes = engine.decode(text).map_err(|_| parse_error("params is not valid base64"))?;
+    let json = String::from_utf8(bytes).map_err(|_| parse_error("params is not valid UTF-8"))?;
+    serde_json::from_str::<&RawValue>(&json).map_err(|_| parse_error("params is not valid JSON"))?;
+    Ok(json)
+}
+
+fn is_json_number(text: &str) -> bool {
+    matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9')) && serde_json::from_str::<&RawValue>(text).is_ok()
+}
+
+fn push_json_string(json: &mut String, text: &str) {
+    // Writing a str into a String cannot fail.
+    if let Ok(quoted) = serde_json::to_string(text) {
+        json.push_str(&quoted);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_becomes_equivalent_json() {
+        let q = "method=leantime.rpc.tickets.getTicket&jsonrpc=2.0&id=1&params=eyJpZCI6IjkifQ%3D%3D";
+        assert_eq!(
+            query_to_json(q).unwrap(),
+            r#"{"method":"leantime.rpc.tickets.getTicket","jsonrpc":"2.0","id":1,"params":{"id":"9"}}"#
+        );
+        assert_eq!(query_to_json("id=abc&x-api-key=secret").unwrap(), r#"{"id":"abc"}"#);
+        assert_eq!(query_to_json("id=-1.5&method=a+b").unwrap(), r#"{"id":-1.5,"method":"a b"}"#);
+        assert_eq!(query_to_json("id=%22q%22").unwrap(), r#"{"id":"\"q\""}"#);
+    }
+
+    #[test]
+    fn params_accept_both_alphabets_and_any_padding() {
+        // [">>>?"] has '+' / '/' in standard base64 and '-' / '_' in url-safe.
+        let json = r#"[">>>?"]"#;
+        let std = base64::engine::general_purpose::STANDARD.encode(json);
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        assert!(std.contains('+') || std.contains('/'), "{std}");
+        let encoded_std = std.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
+        for value in [std.clone(), encoded_std, url, std.trim_end_matches('=').to_owned()] {
+            assert_eq!(decode_params(&value).unwrap(), json, "{value}");
+        }
+    }
+
+    #[test]
+    fn malformed_query_parts_are_parse_errors() {
+        for (query, reason) in [
+            ("params=%zz", "invalid percent-encoding in the query"),
+            ("params=%4", "invalid percent-encoding in the query"),
+            ("method=%ff", "the query is not valid UTF-8"),
+            ("params=!!!!", "params is not valid base64"),
+            ("params=%2F%2F%2F%2F", "params is not valid UTF-8"),
+            ("params=e30gew", "params is not valid JSON"),
+        ] {
+            let err = query_to_json(query).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::PARSE_ERROR, "{query}");
+            assert_eq!(err.data_value().unwrap(), reason, "{query}");
+        }
+    }
+
+    #[test]
+    fn content_types() {
+        for ok in ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\"", "text/plain"] {
+            assert!(acceptable_content_type(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["application/xml", "application/json; charset=latin1", "multipart/form-data"] {
+            assert!(!acceptable_content_type(bad.as_bytes()), "{bad}");
+        }
+        assert!(!acceptable_content_type(b"\xff"));
+    }
+}

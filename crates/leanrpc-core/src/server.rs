@@ -1,0 +1,426 @@
+//! The server: mounted services, name resolution, and dispatch of envelopes to handlers.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::{FutureExt, StreamExt};
+
+use crate::auth::{Authenticator, Caller, Role};
+use crate::context::{CallContext, HeaderSource, NoHeaders};
+use crate::envelope::{self, Call, DecodeError, Envelope, Item};
+use crate::error::RpcError;
+use crate::limits::Limits;
+use crate::registry::{self, Invocation, MethodDef, RpcService};
+use crate::response;
+
+/// A method bound to the service instance that serves it.
+struct Bound {
+    def: &'static MethodDef,
+    instance: Arc<dyn Any + Send + Sync>,
+    full_name: String,
+}
+
+struct Inner {
+    methods: Vec<Bound>,
+    exact: HashMap<Box<str>, usize>,
+    normalized: HashMap<Box<str>, usize>,
+    namespace_norm: Option<String>,
+    pub(crate) path: String,
+    pub(crate) limits: Limits,
+    pub(crate) auth: Option<Arc<dyn Authenticator>>,
+    default_role: Role,
+}
+
+/// A built JSON-RPC server: cheap to clone, shared by every connection.
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("path", &self.inner.path)
+            .field("methods", &self.method_names().collect::<Vec<_>>())
+            .field("limits", &self.inner.limits)
+            .field("auth", &self.inner.auth.is_some())
+            .finish()
+    }
+}
+
+/// A mounted method, as [`Server::methods`] lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct MountedMethod<'a> {
+    /// The canonical full name (`leantime.rpc.tickets.getTicket`).
+    pub full_name: &'a str,
+    /// The method's definition.
+    pub def: &'static MethodDef,
+}
+
+/// Why a server could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// Two mounted methods answer to the same name under the matching rules.
+    Collision {
+        /// The name both answer to, in matching form.
+        name: String,
+        /// Where the first one is defined.
+        first: String,
+        /// Where the second one is defined.
+        second: String,
+    },
+    /// A service was mounted but the link-time registry holds none of its methods.
+    NotRegistered {
+        /// The service type.
+        type_name: &'static str,
+    },
+    /// A service was mounted twice.
+    DuplicateService {
+        /// The service type.
+        type_name: &'static str,
+    },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Collision { name, first, second } => write!(
+                f,
+                "two methods answer to `{name}` (names match ignoring case, `_` and `-`): {first} and {second}; \
+                 rename one with #[rpc(name = \"...\")]"
+            ),
+            BuildError::NotRegistered { type_name } => write!(
+                f,
+                "service `{type_name}` is mounted but none of its methods reached the link-time registry \
+                 (the linker dropped them); mount it with `.service_explicit(...)` instead"
+            ),
+            BuildError::DuplicateService { type_name } => write!(f, "service `{type_name}` is mounted twice"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Builds a [`Server`]: namespace, path, limits, auth, and the mounted services.
+pub struct ServerBuilder {
+    namespace: Option<String>,
+    path: String,
+    limits: Limits,
+    auth: Option<Arc<dyn Authenticator>>,
+    default_role: Role,
+    services: Vec<(TypeId, &'static str, Arc<dyn Any + Send + Sync>, Vec<&'static MethodDef>)>,
+}
+
+impl fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("namespace", &self.namespace)
+            .field("path", &self.path)
+            .field("limits", &self.limits)
+            .field("services", &self.services.iter().map(|s| s.1).collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        Self {
+            namespace: None,
+            path: "/api/jsonrpc".to_owned(),
+            limits: Limits::default(),
+            auth: None,
+            default_role: Role::Admin,
+            services: Vec::new(),
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// Prefixes every method name with `namespace` (Leantime uses `leantime.rpc`).
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into()).filter(|n| !n.is_empty());
+        self
+    }
+
+    /// The endpoint path (default `/api/jsonrpc`), matched ignoring case and a trailing slash.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
+    }
+
+    /// Replaces the resource limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Requires every HTTP request to authenticate with `auth`. Without this, the endpoint is open.
+    pub fn authenticator(mut self, auth: impl Authenticator) -> Self {
+        self.auth = Some(Arc::new(auth));
+        self
+    }
+
+    /// The minimum role for methods that declare none (default `admin`: a method nobody
+    /// annotated is reachable only by administrators, never by accident).
+    pub fn default_role(mut self, role: Role) -> Self {
+        self.default_role = role;
+        self
+    }
+
+    /// Mounts a service instance: every method the link-time registry holds for `T` becomes
+    /// callable. [`build`](Self::build) fails if the registry holds none.
+    pub fn service<T: RpcService>(mut self, instance: T) -> Self {
+        let id = TypeId::of::<T>();
+        let defs = registry::registered().filter(|d| (d.service_type)() == id).collect();
+        self.services.push((id, std::any::type_name::<T>(), Arc::new(instance), defs));
+        self
+    }
+
+    /// Mounts a service instance from its explicit method list, bypassing the link-time
+    /// registry: the fallback for linkers that drop unreferenced registrations.
+    pub fn service_explicit<T: RpcService>(mut self, instance: T) -> Self {
+        let defs = T::methods().iter().collect();
+        self.services.push((TypeId::of::<T>(), std::any::type_name::<T>(), Arc::new(instance), defs));
+        self
+    }
+
+    /// Builds the server, checking that names do not collide.
+    pub fn build(self) -> Result<Server, BuildError> {
+        let prefix = self.namespace.as_deref().map(|n| format!("{n}.")).unwrap_or_default();
+        let mut methods = Vec::new();
+        let mut exact = HashMap::new();
+        let mut normalized: HashMap<Box<str>, usize> = HashMap::new();
+        let mut seen_types = Vec::new();
+        for (id, type_name, instance, mut defs) in self.services {
+            if seen_types.contains(&id) {
+                return Err(BuildError::DuplicateService { type_name });
+            }
+            seen_types.push(id);
+            if defs.is_empty() {
+                return Err(BuildError::NotRegistered { type_name });
+            }
+            defs.sort_by_key(|d| (d.file, d.line));
+            for def in defs {
+                let index = methods.len();
+                let service = if def.service.is_empty() { String::new() } else { format!("{}.", def.service) };
+                for name in std::iter::once(def.name).chain(def.aliases.iter().copied()) {
+                    let key = match def.service {
+                        "" => registry::normalize(name),
+                        s => format!("{}.{}", registry::normalize(s), registry::normalize(name)),
+                    };
+                    if let Some(&other) = normalized.get(key.as_str()) {
+                        let first: &Bound = &methods[other];
+                        return Err(BuildError::Collision { name: key, first: first.def.location(), second: def.location() });
+                    }
+                    normalized.insert(key.into(), index);
+                    exact.insert(format!("{prefix}{service}{name}").into_boxed_str(), index);
+                }
+                let full_name = format!("{prefix}{service}{}", def.name);
+                tracing::debug!(method = %full_name, at = %def.location(), "mounted JSON-RPC method");
+                methods.push(Bound { def, instance: Arc::clone(&instance), full_name });
+            }
+        }
+        Ok(Server {
+            inner: Arc::new(Inner {
+                methods,
+                exact,
+                normalized,
+                namespace_norm: self.namespace.as_deref().map(registry::normalize),
+                path: self.path,
+                limits: Limits { max_depth: self.limits.max_depth.min(Limits::MAX_DEPTH_CEILING), ..self.limits },
+                auth: self.auth,
+                default_role: self.default_role,
+            }),
+        })
+    }
+}
+
+impl Server {
+    /// Starts building a server.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// Every mounted method, in mounting order.
+    pub fn methods(&self) -> impl Iterator<Item = MountedMethod<'_>> {
+        self.inner.methods.iter().map(|b| MountedMethod { full_name: &b.full_name, def: b.def })
+    }
+
+    /// The canonical full name of every mounted method.
+    pub fn method_names(&self) -> impl Iterator<Item = &str> {
+        self.inner.methods.iter().map(|b| b.full_name.as_str())
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// The endpoint path.
+    pub fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    pub(crate) fn authenticator(&self) -> Option<&dyn Authenticator> {
+        self.inner.auth.as_deref()
+    }
+
+    /// Resolves a method name as a client sent it to the method it calls.
+    ///
+    /// An exact canonical name is one hash lookup with no allocation. Otherwise the name is
+    /// matched ignoring ASCII case, `_` and `-`, and Leantime's five-part form
+    /// (`ns.Module.Service.method`, module equal to service) is accepted.
+    pub fn resolve(&self, name: &str) -> Option<MountedMethod<'_>> {
+        self.resolve_index(name).map(|i| {
+            let b = &self.inner.methods[i];
+            MountedMethod { full_name: &b.full_name, def: b.def }
+        })
+    }
+
+    fn resolve_index(&self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.inner.exact.get(name) {
+            return Some(i);
+        }
+        let norm = registry::normalize(name);
+        let rest = match &self.inner.namespace_norm {
+            Some(ns) => norm.strip_prefix(ns.as_str())?.strip_prefix('.')?,
+            None => norm.as_str(),
+        };
+        let mut parts = rest.rsplitn(3, '.');
+        let method = parts.next()?;
+        let key = match (parts.next(), parts.next()) {
+            (None, _) => return self.inner.normalized.get(method).copied(),
+            (Some(_service), None) => rest,
+            (Some(service), Some(module)) if module == service => &rest[module.len() + 1..],
+            _ => return None,
+        };
+        self.inner.normalized.get(key).copied()
+    }
+
+    /// Answers a request body in process, with no HTTP and no authentication: `None` when
+    /// there is nothing to answer (notifications only).
+    pub async fn call(&self, body: impl AsRef<[u8]>) -> Option<Vec<u8>> {
+        self.call_as(body, None).await
+    }
+
+    /// Answers a request body in process as `caller`.
+    pub async fn call_as(&self, body: impl AsRef<[u8]>, caller: Option<&Caller>) -> Option<Vec<u8>> {
+        let out = match self.decode(body.as_ref()) {
+            Ok(envelope) => self.answer(&envelope, caller, &NoHeaders).await,
+            Err(error) => error,
+        };
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// Parses a body under this server's limits; a body that cannot be decoded yields its
+    /// complete error answer.
+    pub(crate) fn decode<'b>(&self, body: &'b [u8]) -> Result<Envelope<'b>, Vec<u8>> {
+        let limits = &self.inner.limits;
+        envelope::parse(body, limits.max_depth, limits.max_batch_len).map_err(|e| {
+            let error = match e {
+                DecodeError::Parse => RpcError::parse_error(),
+                DecodeError::TooDeep { limit } => {
+                    RpcError::parse_error().data(format!("JSON nested deeper than {limit} levels"))
+                }
+                DecodeError::BatchTooLong { limit } => {
+                    RpcError::invalid_request().data(format!("batch longer than {limit} calls"))
+                }
+            };
+            response::error_body(&error, None)
+        })
+    }
+
+    /// Answers a decoded envelope. An empty buffer means there is nothing to answer.
+    pub(crate) async fn answer(&self, envelope: &Envelope<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource) -> Vec<u8> {
+        match envelope {
+            Envelope::Single(item) => {
+                let mut out = Vec::with_capacity(128);
+                self.answer_item(item, caller, headers, &mut out).await;
+                out
+            }
+            Envelope::Batch(items) => {
+                let answers: Vec<Vec<u8>> = futures_util::stream::iter(items)
+                    .map(|item| async move {
+                        let mut out = Vec::new();
+                        self.answer_item(item, caller, headers, &mut out).await;
+                        out
+                    })
+                    .buffered(self.inner.limits.batch_concurrency.max(1))
+                    .collect()
+                    .await;
+                join_batch(answers)
+            }
+        }
+    }
+
+    async fn answer_item(&self, item: &Item<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource, out: &mut Vec<u8>) {
+        match item {
+            Item::Invalid { id, why } => {
+                tracing::debug!(reason = why.reason(), "invalid request");
+                response::write_error(out, &RpcError::invalid_request(), *id);
+            }
+            Item::Call(call) => self.answer_call(call, caller, headers, out).await,
+        }
+    }
+
+    async fn answer_call(&self, call: &Call<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource, out: &mut Vec<u8>) {
+        let Some(id) = call.id else {
+            // A notification runs where the method exists, and is never answered.
+            let _ = self.execute(call, caller, headers, &mut Vec::new()).await;
+            return;
+        };
+        let start = out.len();
+        out.extend_from_slice(response::RESULT_PREFIX);
+        let mut outcome = self.execute(call, caller, headers, out).await;
+        if outcome.is_ok() && out.len() - start > self.inner.limits.max_response_bytes {
+            outcome = Err(RpcError::server_error().data("response too large"));
+        }
+        match outcome {
+            Ok(()) => response::close_result(out, id),
+            Err(error) => {
+                out.truncate(start);
+                response::write_error(out, &error, Some(id));
+            }
+        }
+    }
+
+    async fn execute(&self, call: &Call<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource, out: &mut Vec<u8>) -> Result<(), RpcError> {
+        let index = self.resolve_index(&call.method).ok_or_else(RpcError::method_not_found)?;
+        let bound = &self.inner.methods[index];
+        if self.inner.auth.is_some() {
+            let caller = caller.ok_or_else(RpcError::unauthorized)?;
+            bound.def.access.check(caller, self.inner.default_role)?;
+        }
+        let ctx = CallContext { caller, headers, id: call.id, method: &call.method };
+        let invocation = Invocation { params: call.params, ctx: &ctx, out };
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| (bound.def.handler)(&*bound.instance, invocation)));
+        let finished = match started {
+            Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
+            Err(panic) => Err(panic),
+        };
+        finished.unwrap_or_else(|_| {
+            tracing::error!(method = %bound.full_name, "handler panicked; answered -32603");
+            Err(RpcError::internal())
+        })
+    }
+}
+
+fn join_batch(answers: Vec<Vec<u8>>) -> Vec<u8> {
+    let len: usize = answers.iter().map(|a| a.len() + 1).sum();
+    if len == answers.len() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(len + 1);
+    out.push(b'[');
+    for answer in answers.iter().filter(|a| !a.is_empty()) {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(answer);
+    }
+    out.push(b']');
+    out
+}

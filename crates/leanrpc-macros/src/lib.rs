@@ -1,0 +1,1 @@
+//! Procedural macros for leanrpc. Use them through the `leanrpc` facade.
