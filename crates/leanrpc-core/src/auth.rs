@@ -6,8 +6,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use crate::error::RpcError;
 use crate::BoxFuture;
+use crate::error::RpcError;
 
 /// Leantime's ordered roles: `readonly < commenter < editor < manager < admin < owner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,7 +28,14 @@ pub enum Role {
 
 impl Role {
     /// Every role, lowest first.
-    pub const ALL: [Role; 6] = [Role::Readonly, Role::Commenter, Role::Editor, Role::Manager, Role::Admin, Role::Owner];
+    pub const ALL: [Role; 6] = [
+        Role::Readonly,
+        Role::Commenter,
+        Role::Editor,
+        Role::Manager,
+        Role::Admin,
+        Role::Owner,
+    ];
 
     /// The lowercase name (`"editor"`).
     pub const fn as_str(self) -> &'static str {
@@ -55,7 +62,11 @@ pub struct UnknownRole(pub String);
 
 impl fmt::Display for UnknownRole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown role `{}`: expected one of readonly, commenter, editor, manager, admin, owner", self.0)
+        write!(
+            f,
+            "unknown role `{}`: expected one of readonly, commenter, editor, manager, admin, owner",
+            self.0
+        )
     }
 }
 
@@ -125,7 +136,9 @@ impl Caller {
         if self.role >= role {
             Ok(())
         } else {
-            Err(RpcError::forbidden(format!("this method requires role `{role}` or higher")))
+            Err(RpcError::forbidden(format!(
+                "this method requires role `{role}` or higher"
+            )))
         }
     }
 }
@@ -162,7 +175,10 @@ pub enum AuthError {
 /// implement it directly.
 pub trait Authenticator: Send + Sync + 'static {
     /// Authenticates one HTTP request. Called once per request, before any call of a batch runs.
-    fn authenticate<'a>(&'a self, credentials: Credentials<'a>) -> BoxFuture<'a, Result<Caller, AuthError>>;
+    fn authenticate<'a>(
+        &'a self,
+        credentials: Credentials<'a>,
+    ) -> BoxFuture<'a, Result<Caller, AuthError>>;
 
     /// Counts `calls` calls against the caller's rate limit; `Err` carries seconds to wait.
     /// The default does not limit.
@@ -197,13 +213,18 @@ pub struct Access {
 
 impl Access {
     /// No declared rules: the server default applies.
-    pub const DEFAULT: Access = Access { min_role: None, scopes: &[] };
+    pub const DEFAULT: Access = Access {
+        min_role: None,
+        scopes: &[],
+    };
 
     /// Checks a caller against these rules, with `default_role` standing in for an unset minimum.
     pub fn check(&self, caller: &Caller, default_role: Role) -> Result<(), RpcError> {
         caller.require_role(self.min_role.unwrap_or(default_role))?;
         match self.scopes.iter().find(|s| !caller.has_scope(s)) {
-            Some(missing) => Err(RpcError::forbidden(format!("this method requires scope `{missing}`"))),
+            Some(missing) => Err(RpcError::forbidden(format!(
+                "this method requires scope `{missing}`"
+            ))),
             None => Ok(()),
         }
     }
@@ -227,15 +248,34 @@ mod tests {
     fn roles_are_ordered_and_parse() {
         assert!(Role::Readonly < Role::Commenter && Role::Admin < Role::Owner);
         assert_eq!("Editor".parse::<Role>().unwrap(), Role::Editor);
-        assert!("root".parse::<Role>().unwrap_err().to_string().contains("readonly, commenter"));
+        assert!(
+            "root"
+                .parse::<Role>()
+                .unwrap_err()
+                .to_string()
+                .contains("readonly, commenter")
+        );
     }
 
     #[test]
     fn access_checks_role_scope_and_project() {
         let c = caller(Role::Editor, vec![1], &["tickets:read"]);
-        let write = Access { min_role: Some(Role::Editor), scopes: &["tickets:write"] };
-        assert_eq!(write.check(&c, Role::Admin).unwrap_err().code(), crate::ErrorCode::UNAUTHORIZED);
-        assert!(Access { min_role: None, scopes: &["tickets:read"] }.check(&c, Role::Readonly).is_ok());
+        let write = Access {
+            min_role: Some(Role::Editor),
+            scopes: &["tickets:write"],
+        };
+        assert_eq!(
+            write.check(&c, Role::Admin).unwrap_err().code(),
+            crate::ErrorCode::UNAUTHORIZED
+        );
+        assert!(
+            Access {
+                min_role: None,
+                scopes: &["tickets:read"]
+            }
+            .check(&c, Role::Readonly)
+            .is_ok()
+        );
         assert!(Access::DEFAULT.check(&c, Role::Manager).is_err());
         assert!(c.require_project(1).is_ok());
         assert!(c.require_project(2).is_err());

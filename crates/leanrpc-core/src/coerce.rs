@@ -17,7 +17,9 @@ impl<'a> Coerce<'a> {
         let text = self.0.get();
         let inner = text.strip_prefix('"')?.strip_suffix('"')?;
         if inner.contains('\\') {
-            serde_json::from_str::<String>(text).ok().map(std::borrow::Cow::Owned)
+            serde_json::from_str::<String>(text)
+                .ok()
+                .map(std::borrow::Cow::Owned)
         } else {
             Some(std::borrow::Cow::Borrowed(inner))
         }
@@ -73,7 +75,11 @@ impl<'de> Deserializer<'de> for Coerce<'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        if self.0.get() == "null" { visitor.visit_none() } else { visitor.visit_some(self) }
+        if self.0.get() == "null" {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(

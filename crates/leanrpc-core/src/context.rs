@@ -24,7 +24,9 @@ impl HeaderSource for NoHeaders {
 
 impl HeaderSource for [(&str, &[u8])] {
     fn header(&self, name: &str) -> Option<&[u8]> {
-        self.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
 }
 
@@ -79,7 +81,8 @@ pub trait FromContext<'a>: Sized {
 
 impl<'a> FromContext<'a> for &'a Caller {
     fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError> {
-        ctx.caller.ok_or_else(|| RpcError::forbidden("this method requires an API key"))
+        ctx.caller
+            .ok_or_else(|| RpcError::forbidden("this method requires an API key"))
     }
 }
 

@@ -150,7 +150,12 @@ pub fn parse(body: &[u8], max_depth: usize, max_batch: usize) -> Result<Envelope
     }
     let too_long = Cell::new(false);
     let mut de = serde_json::Deserializer::from_slice(body);
-    let parsed = EnvelopeSeed { max_batch, too_long: &too_long }.deserialize(&mut de).and_then(|env| {
+    let parsed = EnvelopeSeed {
+        max_batch,
+        too_long: &too_long,
+    }
+    .deserialize(&mut de)
+    .and_then(|env| {
         de.end()?;
         Ok(env)
     });
@@ -205,7 +210,10 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
         f.write_str("a JSON-RPC request object or batch")
     }
 
-    scalars_are_invalid!(Envelope::Single(Item::Invalid { id: None, why: Invalid::NotAnObject }));
+    scalars_are_invalid!(Envelope::Single(Item::Invalid {
+        id: None,
+        why: Invalid::NotAnObject
+    }));
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         read_request(map).map(Envelope::Single)
@@ -221,7 +229,10 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
             items.push(item);
         }
         if items.is_empty() {
-            return Ok(Envelope::Single(Item::Invalid { id: None, why: Invalid::EmptyBatch }));
+            return Ok(Envelope::Single(Item::Invalid {
+                id: None,
+                why: Invalid::EmptyBatch,
+            }));
         }
         Ok(Envelope::Batch(items))
     }
@@ -244,7 +255,10 @@ impl<'de> Visitor<'de> for ItemSeed {
         f.write_str("a JSON-RPC request object")
     }
 
-    scalars_are_invalid!(Item::Invalid { id: None, why: Invalid::NotAnObject });
+    scalars_are_invalid!(Item::Invalid {
+        id: None,
+        why: Invalid::NotAnObject
+    });
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         read_request(map)
@@ -252,7 +266,10 @@ impl<'de> Visitor<'de> for ItemSeed {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Item::Invalid { id: None, why: Invalid::NotAnObject })
+        Ok(Item::Invalid {
+            id: None,
+            why: Invalid::NotAnObject,
+        })
     }
 }
 
@@ -323,7 +340,10 @@ fn validate<'de>(
         return invalid(Invalid::DuplicateMember);
     }
     if let Some(None) = checked_id {
-        return Item::Invalid { id: None, why: Invalid::Id };
+        return Item::Invalid {
+            id: None,
+            why: Invalid::Id,
+        };
     }
     if !jsonrpc.is_some_and(|v| json_string(v).as_deref() == Some("2.0")) {
         return invalid(Invalid::Version);
@@ -339,7 +359,11 @@ fn validate<'de>(
             _ => return invalid(Invalid::Params),
         },
     };
-    Item::Call(Call { method, params, id: answer_id })
+    Item::Call(Call {
+        method,
+        params,
+        id: answer_id,
+    })
 }
 
 /// The string a raw JSON value holds, borrowed unless it contains escapes.
@@ -383,39 +407,80 @@ mod tests {
             "null",
         ] {
             let body = format!(r#"{{"jsonrpc":"2.0","method":"m","id":{id}}}"#);
-            let Item::Call(call) = single(&body) else { panic!("{body}") };
+            let Item::Call(call) = single(&body) else {
+                panic!("{body}")
+            };
             assert_eq!(call.id.unwrap().as_json(), id);
         }
     }
 
     #[test]
     fn absent_id_is_a_notification_null_id_is_a_call() {
-        let Item::Call(call) = single(r#"{"jsonrpc":"2.0","method":"m"}"#) else { panic!() };
+        let Item::Call(call) = single(r#"{"jsonrpc":"2.0","method":"m"}"#) else {
+            panic!()
+        };
         assert!(call.is_notification());
-        let Item::Call(call) = single(r#"{"jsonrpc":"2.0","method":"m","id":null}"#) else { panic!() };
+        let Item::Call(call) = single(r#"{"jsonrpc":"2.0","method":"m","id":null}"#) else {
+            panic!()
+        };
         assert!(call.id.unwrap().is_null());
     }
 
     #[test]
     fn invalid_members_are_invalid_requests() {
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":"m","id":{}}"#), (None, Invalid::Id));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":"m","id":[1]}"#), (None, Invalid::Id));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":"m","id":true}"#), (None, Invalid::Id));
-        assert_eq!(invalid(r#"{"method":"m","id":1}"#), (Some("1".into()), Invalid::Version));
-        assert_eq!(invalid(r#"{"jsonrpc":"1.0","method":"m","id":1}"#), (Some("1".into()), Invalid::Version));
-        assert_eq!(invalid(r#"{"jsonrpc":2.0,"method":"m","id":1}"#), (Some("1".into()), Invalid::Version));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","id":"a"}"#), (Some("\"a\"".into()), Invalid::Method));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":1,"id":2}"#), (Some("2".into()), Invalid::Method));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":"m","params":"bar"}"#), (None, Invalid::Params));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":"m","params":3,"id":4}"#), (Some("4".into()), Invalid::Params));
-        assert_eq!(invalid(r#"{"jsonrpc":"2.0","method":"m","method":"n","id":4}"#), (Some("4".into()), Invalid::DuplicateMember));
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":"m","id":{}}"#),
+            (None, Invalid::Id)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":"m","id":[1]}"#),
+            (None, Invalid::Id)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":"m","id":true}"#),
+            (None, Invalid::Id)
+        );
+        assert_eq!(
+            invalid(r#"{"method":"m","id":1}"#),
+            (Some("1".into()), Invalid::Version)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"1.0","method":"m","id":1}"#),
+            (Some("1".into()), Invalid::Version)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":2.0,"method":"m","id":1}"#),
+            (Some("1".into()), Invalid::Version)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","id":"a"}"#),
+            (Some("\"a\"".into()), Invalid::Method)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":1,"id":2}"#),
+            (Some("2".into()), Invalid::Method)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":"m","params":"bar"}"#),
+            (None, Invalid::Params)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":"m","params":3,"id":4}"#),
+            (Some("4".into()), Invalid::Params)
+        );
+        assert_eq!(
+            invalid(r#"{"jsonrpc":"2.0","method":"m","method":"n","id":4}"#),
+            (Some("4".into()), Invalid::DuplicateMember)
+        );
         assert_eq!(invalid("1"), (None, Invalid::NotAnObject));
         assert_eq!(invalid("[]"), (None, Invalid::EmptyBatch));
     }
 
     #[test]
     fn params_null_means_no_params_and_escapes_are_decoded() {
-        let Item::Call(call) = single(r#"{"jsonrpc":"2\u002e0","method":"a\u002eb","params":null,"id":1}"#) else {
+        let Item::Call(call) =
+            single(r#"{"jsonrpc":"2\u002e0","method":"a\u002eb","params":null,"id":1}"#)
+        else {
             panic!()
         };
         assert_eq!(call.method, "a.b");
@@ -426,13 +491,30 @@ mod tests {
     fn parse_errors_and_limits() {
         assert_eq!(parse(b"", 64, 10).unwrap_err(), DecodeError::Parse);
         assert_eq!(parse(b"{", 64, 10).unwrap_err(), DecodeError::Parse);
-        assert_eq!(parse(br#"{"jsonrpc":"2.0","method":"m"} x"#, 64, 10).unwrap_err(), DecodeError::Parse);
-        assert_eq!(parse(br#"[{"jsonrpc":"2.0","method":"m"},{"jsonrpc""#, 64, 10).unwrap_err(), DecodeError::Parse);
-        assert_eq!(parse(b"[1,2,3]", 64, 2).unwrap_err(), DecodeError::BatchTooLong { limit: 2 });
-        assert!(matches!(parse(b"[1,2,3]", 64, 3).unwrap(), Envelope::Batch(items) if items.len() == 3));
+        assert_eq!(
+            parse(br#"{"jsonrpc":"2.0","method":"m"} x"#, 64, 10).unwrap_err(),
+            DecodeError::Parse
+        );
+        assert_eq!(
+            parse(br#"[{"jsonrpc":"2.0","method":"m"},{"jsonrpc""#, 64, 10).unwrap_err(),
+            DecodeError::Parse
+        );
+        assert_eq!(
+            parse(b"[1,2,3]", 64, 2).unwrap_err(),
+            DecodeError::BatchTooLong { limit: 2 }
+        );
+        assert!(
+            matches!(parse(b"[1,2,3]", 64, 3).unwrap(), Envelope::Batch(items) if items.len() == 3)
+        );
         let deep = "[".repeat(200_000);
-        assert_eq!(parse(deep.as_bytes(), 64, 10).unwrap_err(), DecodeError::TooDeep { limit: 64 });
+        assert_eq!(
+            parse(deep.as_bytes(), 64, 10).unwrap_err(),
+            DecodeError::TooDeep { limit: 64 }
+        );
         // Unknown members are ignored, nested values of any shape are skipped.
-        let Item::Call(_) = single(r#"{"x":[{"y":[1,{"z":null}]}],"jsonrpc":"2.0","method":"m"}"#) else { panic!() };
+        let Item::Call(_) = single(r#"{"x":[{"y":[1,{"z":null}]}],"jsonrpc":"2.0","method":"m"}"#)
+        else {
+            panic!()
+        };
     }
 }

@@ -91,12 +91,20 @@ pub struct RpcError {
 impl RpcError {
     /// An error with the code's standard message and no data.
     pub const fn new(code: ErrorCode) -> Self {
-        Self { code, message: Cow::Borrowed(code.message()), data: None }
+        Self {
+            code,
+            message: Cow::Borrowed(code.message()),
+            data: None,
+        }
     }
 
     /// An error with a custom message.
     pub fn with_message(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
-        Self { code, message: message.into(), data: None }
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+        }
     }
 
     /// Attaches `data` (any serializable value; a value that fails to serialize is dropped).
@@ -200,7 +208,8 @@ impl std::error::Error for RpcError {}
 impl Serialize for RpcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Error", if self.data.is_some() { 3 } else { 2 })?;
+        let mut s =
+            serializer.serialize_struct("Error", if self.data.is_some() { 3 } else { 2 })?;
         s.serialize_field("code", &self.code.0)?;
         s.serialize_field("message", &self.message)?;
         if let Some(data) = &self.data {
@@ -238,7 +247,8 @@ mod tests {
     fn serializes_without_data_when_absent() {
         let json = serde_json::to_string(&RpcError::method_not_found()).unwrap();
         assert_eq!(json, r#"{"code":-32601,"message":"Method not found"}"#);
-        let json = serde_json::to_string(&RpcError::invalid_field("headline", "must not be empty")).unwrap();
+        let json = serde_json::to_string(&RpcError::invalid_field("headline", "must not be empty"))
+            .unwrap();
         assert_eq!(
             json,
             r#"{"code":-32602,"message":"Invalid params","data":{"field":"headline","reason":"must not be empty"}}"#

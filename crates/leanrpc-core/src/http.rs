@@ -61,8 +61,16 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     fn json(status: u16, body: Vec<u8>) -> Self {
-        let headers = if body.is_empty() { Vec::new() } else { vec![("content-type", "application/json".to_owned())] };
-        Self { status, headers, body }
+        let headers = if body.is_empty() {
+            Vec::new()
+        } else {
+            vec![("content-type", "application/json".to_owned())]
+        };
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
     fn error(status: u16, error: RpcError) -> Self {
@@ -71,7 +79,10 @@ impl HttpResponse {
 
     /// The value of header `name`, if set.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -86,7 +97,10 @@ impl Server {
     /// Answers one HTTP request.
     pub async fn handle(&self, req: &HttpRequest<'_>) -> HttpResponse {
         if !self.matches_path(req.path) {
-            return HttpResponse::error(404, RpcError::method_not_found().data("no JSON-RPC endpoint at this path"));
+            return HttpResponse::error(
+                404,
+                RpcError::method_not_found().data("no JSON-RPC endpoint at this path"),
+            );
         }
         let get_body;
         let body: &[u8] = match req.method {
@@ -100,7 +114,11 @@ impl Server {
                 let query = req.query.unwrap_or("");
                 if query.len() > self.limits().max_query_bytes {
                     let limit = self.limits().max_query_bytes;
-                    return HttpResponse::error(414, RpcError::invalid_request().data(format!("query longer than {limit} bytes")));
+                    return HttpResponse::error(
+                        414,
+                        RpcError::invalid_request()
+                            .data(format!("query longer than {limit} bytes")),
+                    );
                 }
                 match query_to_json(query) {
                     Ok(json) => {
@@ -111,7 +129,8 @@ impl Server {
                 }
             }
             _ => {
-                let mut response = HttpResponse::error(405, RpcError::invalid_request().data("use POST or GET"));
+                let mut response =
+                    HttpResponse::error(405, RpcError::invalid_request().data("use POST or GET"));
                 response.headers.push(("allow", "GET, POST".to_owned()));
                 return response;
             }
@@ -123,7 +142,10 @@ impl Server {
         let Some(auth) = self.authenticator() else {
             return HttpResponse::json(200, self.answer(&envelope, None, req.headers).await);
         };
-        let credentials = Credentials { api_key: req.headers.header(API_KEY_HEADER), peer: req.peer };
+        let credentials = Credentials {
+            api_key: req.headers.header(API_KEY_HEADER),
+            peer: req.peer,
+        };
         let caller = match auth.authenticate(credentials).await {
             Ok(caller) => caller,
             Err(AuthError::RateLimited { retry_after }) => return too_many(&envelope, retry_after),
@@ -134,7 +156,10 @@ impl Server {
                     Envelope::Single(Item::Invalid { id, .. }) => *id,
                     Envelope::Batch(_) => None,
                 };
-                return HttpResponse::json(401, response::error_body(&RpcError::unauthorized(), id));
+                return HttpResponse::json(
+                    401,
+                    response::error_body(&RpcError::unauthorized(), id),
+                );
             }
         };
         let calls = match &envelope {
@@ -145,10 +170,17 @@ impl Server {
             Ok(rate) => rate,
             Err(retry_after) => return too_many(&envelope, retry_after),
         };
-        let mut response = HttpResponse::json(200, self.answer(&envelope, Some(&caller), req.headers).await);
+        let mut response = HttpResponse::json(
+            200,
+            self.answer(&envelope, Some(&caller), req.headers).await,
+        );
         if let RateStatus::Limited { limit, remaining } = rate {
-            response.headers.push(("x-ratelimit-limit", limit.to_string()));
-            response.headers.push(("x-ratelimit-remaining", remaining.to_string()));
+            response
+                .headers
+                .push(("x-ratelimit-limit", limit.to_string()));
+            response
+                .headers
+                .push(("x-ratelimit-remaining", remaining.to_string()));
         }
         response
     }
@@ -156,7 +188,10 @@ impl Server {
     fn check_post(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
         let limit = self.limits().max_body_bytes;
         if req.body.len() > limit {
-            return Err(HttpResponse::error(413, RpcError::invalid_request().data(format!("body larger than {limit} bytes"))));
+            return Err(HttpResponse::error(
+                413,
+                RpcError::invalid_request().data(format!("body larger than {limit} bytes")),
+            ));
         }
         match req.headers.header("content-type") {
             None => Ok(()),
@@ -174,19 +209,34 @@ fn too_many(envelope: &Envelope<'_>, retry_after: u64) -> HttpResponse {
         Envelope::Single(Item::Call(call)) => call.id,
         _ => None,
     };
-    let mut response = HttpResponse::json(429, response::error_body(&RpcError::new(crate::ErrorCode::RATE_LIMITED), id));
-    response.headers.push(("retry-after", retry_after.to_string()));
-    response.headers.push(("x-ratelimit-remaining", "0".to_owned()));
+    let mut response = HttpResponse::json(
+        429,
+        response::error_body(&RpcError::new(crate::ErrorCode::RATE_LIMITED), id),
+    );
+    response
+        .headers
+        .push(("retry-after", retry_after.to_string()));
+    response
+        .headers
+        .push(("x-ratelimit-remaining", "0".to_owned()));
     response
 }
 
 /// JSON in any of its registered spellings, and the types clients send by default
 /// (`curl -d` sends form-urlencoded, some send text/plain). A charset other than UTF-8 is refused.
 fn acceptable_content_type(value: &[u8]) -> bool {
-    let Ok(value) = std::str::from_utf8(value) else { return false };
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
     let mut parts = value.split(';');
     let media = parts.next().unwrap_or("").trim();
-    let known = ["application/json", "application/json-rpc", "application/jsonrequest", "text/plain", "application/x-www-form-urlencoded"];
+    let known = [
+        "application/json",
+        "application/json-rpc",
+        "application/jsonrequest",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+    ];
     if !known.iter().any(|k| media.eq_ignore_ascii_case(k)) {
         return false;
     }
@@ -199,9 +249,12 @@ fn acceptable_content_type(value: &[u8]) -> bool {
     })
 }
 
-const BASE64_CONFIG: GeneralPurposeConfig = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-const BASE64_STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, BASE64_CONFIG);
-const BASE64_URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, BASE64_CONFIG);
+const BASE64_CONFIG: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const BASE64_STANDARD: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::STANDARD, BASE64_CONFIG);
+const BASE64_URL_SAFE: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::URL_SAFE, BASE64_CONFIG);
 
 /// Turns a GET query (`method`, `jsonrpc`, `id`, `params` as base64 JSON) into the JSON body of
 /// the equivalent POST, so both paths share one parser and one set of rules.
@@ -249,7 +302,10 @@ fn parse_error(reason: &str) -> RpcError {
 /// With `plus_is_space`, `+` means a space (form encoding); base64 params keep a literal `+`.
 fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcError> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|b| *b == b'%' || (plus_is_space && *b == b'+')) {
+    if !bytes
+        .iter()
+        .any(|b| *b == b'%' || (plus_is_space && *b == b'+'))
+    {
         return Ok(Cow::Borrowed(text));
     }
     let mut out = Vec::with_capacity(bytes.len());
@@ -257,7 +313,9 @@ fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcEr
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
                 let byte = hex
                     .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
@@ -275,7 +333,9 @@ fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcEr
             }
         }
     }
-    String::from_utf8(out).map(Cow::Owned).map_err(|_| parse_error("the query is not valid UTF-8"))
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| parse_error("the query is not valid UTF-8"))
 }
 
 /// Decodes `params`: url-encoding, then base64 (standard or url-safe, padded or not), then UTF-8
@@ -283,15 +343,23 @@ fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcEr
 fn decode_params(value: &str) -> Result<String, RpcError> {
     let text = percent_decode(value, false)?;
     let text = text.trim_end_matches('=');
-    let engine = if text.contains(['-', '_']) { &BASE64_URL_SAFE } else { &BASE64_STANDARD };
-    let bytes = engine.decode(text).map_err(|_| parse_error("params is not valid base64"))?;
+    let engine = if text.contains(['-', '_']) {
+        &BASE64_URL_SAFE
+    } else {
+        &BASE64_STANDARD
+    };
+    let bytes = engine
+        .decode(text)
+        .map_err(|_| parse_error("params is not valid base64"))?;
     let json = String::from_utf8(bytes).map_err(|_| parse_error("params is not valid UTF-8"))?;
-    serde_json::from_str::<&RawValue>(&json).map_err(|_| parse_error("params is not valid JSON"))?;
+    serde_json::from_str::<&RawValue>(&json)
+        .map_err(|_| parse_error("params is not valid JSON"))?;
     Ok(json)
 }
 
 fn is_json_number(text: &str) -> bool {
-    matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9')) && serde_json::from_str::<&RawValue>(text).is_ok()
+    matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9'))
+        && serde_json::from_str::<&RawValue>(text).is_ok()
 }
 
 fn push_json_string(json: &mut String, text: &str) {
@@ -307,13 +375,20 @@ mod tests {
 
     #[test]
     fn query_becomes_equivalent_json() {
-        let q = "method=leantime.rpc.tickets.getTicket&jsonrpc=2.0&id=1&params=eyJpZCI6IjkifQ%3D%3D";
+        let q =
+            "method=leantime.rpc.tickets.getTicket&jsonrpc=2.0&id=1&params=eyJpZCI6IjkifQ%3D%3D";
         assert_eq!(
             query_to_json(q).unwrap(),
             r#"{"method":"leantime.rpc.tickets.getTicket","jsonrpc":"2.0","id":1,"params":{"id":"9"}}"#
         );
-        assert_eq!(query_to_json("id=abc&x-api-key=secret").unwrap(), r#"{"id":"abc"}"#);
-        assert_eq!(query_to_json("id=-1.5&method=a+b").unwrap(), r#"{"id":-1.5,"method":"a b"}"#);
+        assert_eq!(
+            query_to_json("id=abc&x-api-key=secret").unwrap(),
+            r#"{"id":"abc"}"#
+        );
+        assert_eq!(
+            query_to_json("id=-1.5&method=a+b").unwrap(),
+            r#"{"id":-1.5,"method":"a b"}"#
+        );
         assert_eq!(query_to_json("id=%22q%22").unwrap(), r#"{"id":"\"q\""}"#);
     }
 
@@ -324,8 +399,16 @@ mod tests {
         let std = base64::engine::general_purpose::STANDARD.encode(json);
         let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
         assert!(std.contains('+') || std.contains('/'), "{std}");
-        let encoded_std = std.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
-        for value in [std.clone(), encoded_std, url, std.trim_end_matches('=').to_owned()] {
+        let encoded_std = std
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
+        for value in [
+            std.clone(),
+            encoded_std,
+            url,
+            std.trim_end_matches('=').to_owned(),
+        ] {
             assert_eq!(decode_params(&value).unwrap(), json, "{value}");
         }
     }
@@ -348,10 +431,19 @@ mod tests {
 
     #[test]
     fn content_types() {
-        for ok in ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\"", "text/plain"] {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON;charset=\"UTF-8\"",
+            "text/plain",
+        ] {
             assert!(acceptable_content_type(ok.as_bytes()), "{ok}");
         }
-        for bad in ["application/xml", "application/json; charset=latin1", "multipart/form-data"] {
+        for bad in [
+            "application/xml",
+            "application/json; charset=latin1",
+            "multipart/form-data",
+        ] {
             assert!(!acceptable_content_type(bad.as_bytes()), "{bad}");
         }
         assert!(!acceptable_content_type(b"\xff"));

@@ -46,11 +46,16 @@ impl<'a> Params<'a> {
     /// Deserializes positional params as a sequence of `T` (absent params are an empty sequence),
     /// with the same scalar coercion as named parameters.
     pub fn sequence<T: DeserializeOwned>(&self) -> Result<Vec<T>, RpcError> {
-        let Some(raw) = self.0 else { return Ok(Vec::new()) };
+        let Some(raw) = self.0 else {
+            return Ok(Vec::new());
+        };
         if !self.is_positional() {
-            return Err(RpcError::invalid_params("expected positional params (an array)"));
+            return Err(RpcError::invalid_params(
+                "expected positional params (an array)",
+            ));
         }
-        let items: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(|_| RpcError::internal())?;
+        let items: Vec<&RawValue> =
+            serde_json::from_str(raw.get()).map_err(|_| RpcError::internal())?;
         items
             .into_iter()
             .enumerate()
@@ -96,7 +101,9 @@ pub fn collect<'a, const N: usize>(
     defs: &'static [ParamDef; N],
 ) -> Result<[Option<&'a RawValue>; N], RpcError> {
     let mut slots = [None; N];
-    let Some(raw) = params.0 else { return Ok(slots) };
+    let Some(raw) = params.0 else {
+        return Ok(slots);
+    };
     let mut de = serde_json::Deserializer::from_str(raw.get());
     let mut unknown = Vec::new();
     let mut duplicate = None;
@@ -162,7 +169,11 @@ impl<'a, const N: usize> Visitor<'a> for SlotVisitor<'_, 'a, N> {
         while let Some(key) = map.next_key::<Key<'a>>()? {
             let value = map.next_value::<&'a RawValue>()?;
             let key = key.0.as_ref();
-            match self.defs.iter().position(|d| d.name == key || d.camel == key) {
+            match self
+                .defs
+                .iter()
+                .position(|d| d.name == key || d.camel == key)
+            {
                 Some(i) if self.slots[i].is_some() => *self.duplicate = Some(self.defs[i].camel),
                 Some(i) => self.slots[i] = Some(value),
                 None => self.unknown.push(key.to_owned()),
@@ -195,7 +206,10 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 }
 
 /// Binds a required parameter: missing is -32602 naming it.
-pub fn required<T: DeserializeOwned>(slot: Option<&RawValue>, def: &ParamDef) -> Result<T, RpcError> {
+pub fn required<T: DeserializeOwned>(
+    slot: Option<&RawValue>,
+    def: &ParamDef,
+) -> Result<T, RpcError> {
     match slot {
         Some(raw) => bind(raw, def),
         None => Err(RpcError::invalid_params(serde_json::json!({
@@ -207,7 +221,10 @@ pub fn required<T: DeserializeOwned>(slot: Option<&RawValue>, def: &ParamDef) ->
 }
 
 /// Binds an `Option<T>` parameter: missing or `null` is `None`.
-pub fn optional<T: DeserializeOwned>(slot: Option<&RawValue>, def: &ParamDef) -> Result<Option<T>, RpcError> {
+pub fn optional<T: DeserializeOwned>(
+    slot: Option<&RawValue>,
+    def: &ParamDef,
+) -> Result<Option<T>, RpcError> {
     match slot {
         Some(raw) => bind(raw, def),
         None => Ok(None),
@@ -215,7 +232,10 @@ pub fn optional<T: DeserializeOwned>(slot: Option<&RawValue>, def: &ParamDef) ->
 }
 
 /// Binds a `#[rpc(default)]` parameter: missing is `T::default()`.
-pub fn or_default<T: DeserializeOwned + Default>(slot: Option<&RawValue>, def: &ParamDef) -> Result<T, RpcError> {
+pub fn or_default<T: DeserializeOwned + Default>(
+    slot: Option<&RawValue>,
+    def: &ParamDef,
+) -> Result<T, RpcError> {
     match slot {
         Some(raw) => bind(raw, def),
         None => Ok(T::default()),
@@ -247,9 +267,24 @@ mod tests {
     use super::*;
 
     static DEFS: [ParamDef; 3] = [
-        ParamDef { name: "id", camel: "id", required: true, ty: "i64" },
-        ParamDef { name: "project_id", camel: "projectId", required: false, ty: "Option<i64>" },
-        ParamDef { name: "limit", camel: "limit", required: false, ty: "u32" },
+        ParamDef {
+            name: "id",
+            camel: "id",
+            required: true,
+            ty: "i64",
+        },
+        ParamDef {
+            name: "project_id",
+            camel: "projectId",
+            required: false,
+            ty: "Option<i64>",
+        },
+        ParamDef {
+            name: "limit",
+            camel: "limit",
+            required: false,
+            ty: "u32",
+        },
     ];
 
     fn params(json: &str) -> Params<'_> {
@@ -263,11 +298,20 @@ mod tests {
 
     #[test]
     fn named_and_positional_bind_alike() {
-        for json in [r#"{"id":"9","projectId":3}"#, r#"{"project_id":3,"id":9}"#, r#"[9,3]"#, r#"["9","3"]"#] {
+        for json in [
+            r#"{"id":"9","projectId":3}"#,
+            r#"{"project_id":3,"id":9}"#,
+            r#"[9,3]"#,
+            r#"["9","3"]"#,
+        ] {
             let p = params(json);
             let slots = collect(p, &DEFS).unwrap();
             assert_eq!(required::<i64>(slots[0], &DEFS[0]).unwrap(), 9, "{json}");
-            assert_eq!(optional::<i64>(slots[1], &DEFS[1]).unwrap(), Some(3), "{json}");
+            assert_eq!(
+                optional::<i64>(slots[1], &DEFS[1]).unwrap(),
+                Some(3),
+                "{json}"
+            );
             assert_eq!(or_default::<u32>(slots[2], &DEFS[2]).unwrap(), 0, "{json}");
         }
     }
@@ -276,11 +320,19 @@ mod tests {
     fn unknown_duplicate_surplus_and_missing_are_reported() {
         let d = data(collect(params(r#"{"id":1,"projectid":2}"#), &DEFS).unwrap_err());
         assert_eq!(d["unknown"], serde_json::json!(["projectid"]));
-        assert_eq!(d["expected"], serde_json::json!(["id", "projectId", "limit"]));
+        assert_eq!(
+            d["expected"],
+            serde_json::json!(["id", "projectId", "limit"])
+        );
         let d = data(collect(params(r#"{"id":1,"id":2}"#), &DEFS).unwrap_err());
         assert_eq!(d["param"], "id");
         let d = data(collect(params("[1,2,3,4]"), &DEFS).unwrap_err());
-        assert!(d["reason"].as_str().unwrap().contains("expected at most 3, got 4"));
+        assert!(
+            d["reason"]
+                .as_str()
+                .unwrap()
+                .contains("expected at most 3, got 4")
+        );
         let slots = collect(params("{}"), &DEFS).unwrap();
         let d = data(required::<i64>(slots[0], &DEFS[0]).unwrap_err());
         assert_eq!(d["param"], "id");
@@ -304,9 +356,15 @@ mod tests {
 
     #[test]
     fn sequence_coerces_each_item() {
-        assert_eq!(params(r#"[1,"2",3]"#).sequence::<i64>().unwrap(), vec![1, 2, 3]);
+        assert_eq!(
+            params(r#"[1,"2",3]"#).sequence::<i64>().unwrap(),
+            vec![1, 2, 3]
+        );
         assert_eq!(Params::NONE.sequence::<i64>().unwrap(), Vec::<i64>::new());
         assert!(params(r#"{"a":1}"#).sequence::<i64>().is_err());
-        assert_eq!(data(params(r#"[1,"x"]"#).sequence::<i64>().unwrap_err())["param"], 1);
+        assert_eq!(
+            data(params(r#"[1,"x"]"#).sequence::<i64>().unwrap_err())["param"],
+            1
+        );
     }
 }

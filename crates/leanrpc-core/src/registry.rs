@@ -4,11 +4,11 @@
 use std::any::{Any, TypeId};
 use std::fmt;
 
+use crate::BoxFuture;
 use crate::auth::Access;
 use crate::context::CallContext;
 use crate::error::RpcError;
 use crate::params::{ParamDef, Params};
-use crate::BoxFuture;
 
 /// What a handler receives for one call.
 pub struct Invocation<'a> {
@@ -22,13 +22,17 @@ pub struct Invocation<'a> {
 
 impl fmt::Debug for Invocation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Invocation").field("params", &self.params).field("ctx", &self.ctx).finish_non_exhaustive()
+        f.debug_struct("Invocation")
+            .field("params", &self.params)
+            .field("ctx", &self.ctx)
+            .finish_non_exhaustive()
     }
 }
 
 /// A type-erased handler: downcasts the service instance, binds params, runs the method and
 /// serializes its result into `Invocation::out`.
-pub type Handler = for<'a> fn(&'a (dyn Any + Send + Sync), Invocation<'a>) -> BoxFuture<'a, Result<(), RpcError>>;
+pub type Handler =
+    for<'a> fn(&'a (dyn Any + Send + Sync), Invocation<'a>) -> BoxFuture<'a, Result<(), RpcError>>;
 
 /// One exported method, as recorded at compile time.
 #[derive(Clone, Copy)]
@@ -66,7 +70,10 @@ pub struct MethodDef {
 impl MethodDef {
     /// `file:line` of the method, for error messages.
     pub fn location(&self) -> String {
-        format!("{}:{} ({}::{})", self.file, self.line, self.type_name, self.rust_name)
+        format!(
+            "{}:{} ({}::{})",
+            self.file, self.line, self.type_name, self.rust_name
+        )
     }
 }
 
@@ -123,7 +130,11 @@ pub fn lower_camel(name: &str) -> String {
 /// The matching form of a name: ASCII lowercase, without `_` and `-`.
 pub fn normalize_into(name: &str, out: &mut String) {
     out.clear();
-    out.extend(name.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()));
+    out.extend(
+        name.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase()),
+    );
 }
 
 /// The matching form of a name, allocated.
@@ -144,7 +155,13 @@ mod tests {
         assert_eq!(lower_camel("sum"), "sum");
         assert_eq!(lower_camel("_private_x"), "privateX");
         assert_eq!(lower_camel("a__b"), "aB");
-        for name in ["get_ticket", "getTicket", "GetTicket", "get-ticket", "GETTICKET"] {
+        for name in [
+            "get_ticket",
+            "getTicket",
+            "GetTicket",
+            "get-ticket",
+            "GETTICKET",
+        ] {
             assert_eq!(normalize(name), "getticket");
         }
     }

@@ -87,7 +87,11 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::Collision { name, first, second } => write!(
+            BuildError::Collision {
+                name,
+                first,
+                second,
+            } => write!(
                 f,
                 "two methods answer to `{name}` (names match ignoring case, `_` and `-`): {first} and {second}; \
                  rename one with #[rpc(name = \"...\")]"
@@ -97,7 +101,9 @@ impl fmt::Display for BuildError {
                 "service `{type_name}` is mounted but none of its methods reached the link-time registry \
                  (the linker dropped them); mount it with `.service_explicit(...)` instead"
             ),
-            BuildError::DuplicateService { type_name } => write!(f, "service `{type_name}` is mounted twice"),
+            BuildError::DuplicateService { type_name } => {
+                write!(f, "service `{type_name}` is mounted twice")
+            }
         }
     }
 }
@@ -111,7 +117,12 @@ pub struct ServerBuilder {
     limits: Limits,
     auth: Option<Arc<dyn Authenticator>>,
     default_role: Role,
-    services: Vec<(TypeId, &'static str, Arc<dyn Any + Send + Sync>, Vec<&'static MethodDef>)>,
+    services: Vec<(
+        TypeId,
+        &'static str,
+        Arc<dyn Any + Send + Sync>,
+        Vec<&'static MethodDef>,
+    )>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -120,7 +131,10 @@ impl fmt::Debug for ServerBuilder {
             .field("namespace", &self.namespace)
             .field("path", &self.path)
             .field("limits", &self.limits)
-            .field("services", &self.services.iter().map(|s| s.1).collect::<Vec<_>>())
+            .field(
+                "services",
+                &self.services.iter().map(|s| s.1).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -174,8 +188,11 @@ impl ServerBuilder {
     /// callable. [`build`](Self::build) fails if the registry holds none.
     pub fn service<T: RpcService>(mut self, instance: T) -> Self {
         let id = TypeId::of::<T>();
-        let defs = registry::registered().filter(|d| (d.service_type)() == id).collect();
-        self.services.push((id, std::any::type_name::<T>(), Arc::new(instance), defs));
+        let defs = registry::registered()
+            .filter(|d| (d.service_type)() == id)
+            .collect();
+        self.services
+            .push((id, std::any::type_name::<T>(), Arc::new(instance), defs));
         self
     }
 
@@ -183,13 +200,22 @@ impl ServerBuilder {
     /// registry: the fallback for linkers that drop unreferenced registrations.
     pub fn service_explicit<T: RpcService>(mut self, instance: T) -> Self {
         let defs = T::methods().iter().collect();
-        self.services.push((TypeId::of::<T>(), std::any::type_name::<T>(), Arc::new(instance), defs));
+        self.services.push((
+            TypeId::of::<T>(),
+            std::any::type_name::<T>(),
+            Arc::new(instance),
+            defs,
+        ));
         self
     }
 
     /// Builds the server, checking that names do not collide.
     pub fn build(self) -> Result<Server, BuildError> {
-        let prefix = self.namespace.as_deref().map(|n| format!("{n}.")).unwrap_or_default();
+        let prefix = self
+            .namespace
+            .as_deref()
+            .map(|n| format!("{n}."))
+            .unwrap_or_default();
         let mut methods = Vec::new();
         let mut exact = HashMap::new();
         let mut normalized: HashMap<Box<str>, usize> = HashMap::new();
@@ -205,7 +231,11 @@ impl ServerBuilder {
             defs.sort_by_key(|d| (d.file, d.line));
             for def in defs {
                 let index = methods.len();
-                let service = if def.service.is_empty() { String::new() } else { format!("{}.", def.service) };
+                let service = if def.service.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}.", def.service)
+                };
                 for name in std::iter::once(def.name).chain(def.aliases.iter().copied()) {
                     let key = match def.service {
                         "" => registry::normalize(name),
@@ -213,14 +243,22 @@ impl ServerBuilder {
                     };
                     if let Some(&other) = normalized.get(key.as_str()) {
                         let first: &Bound = &methods[other];
-                        return Err(BuildError::Collision { name: key, first: first.def.location(), second: def.location() });
+                        return Err(BuildError::Collision {
+                            name: key,
+                            first: first.def.location(),
+                            second: def.location(),
+                        });
                     }
                     normalized.insert(key.into(), index);
                     exact.insert(format!("{prefix}{service}{name}").into_boxed_str(), index);
                 }
                 let full_name = format!("{prefix}{service}{}", def.name);
                 tracing::debug!(method = %full_name, at = %def.location(), "mounted JSON-RPC method");
-                methods.push(Bound { def, instance: Arc::clone(&instance), full_name });
+                methods.push(Bound {
+                    def,
+                    instance: Arc::clone(&instance),
+                    full_name,
+                });
             }
         }
         Ok(Server {
@@ -230,7 +268,10 @@ impl ServerBuilder {
                 normalized,
                 namespace_norm: self.namespace.as_deref().map(registry::normalize),
                 path: self.path,
-                limits: Limits { max_depth: self.limits.max_depth.min(Limits::MAX_DEPTH_CEILING), ..self.limits },
+                limits: Limits {
+                    max_depth: self.limits.max_depth.min(Limits::MAX_DEPTH_CEILING),
+                    ..self.limits
+                },
                 auth: self.auth,
                 default_role: self.default_role,
             }),
@@ -246,7 +287,10 @@ impl Server {
 
     /// Every mounted method, in mounting order.
     pub fn methods(&self) -> impl Iterator<Item = MountedMethod<'_>> {
-        self.inner.methods.iter().map(|b| MountedMethod { full_name: &b.full_name, def: b.def })
+        self.inner.methods.iter().map(|b| MountedMethod {
+            full_name: &b.full_name,
+            def: b.def,
+        })
     }
 
     /// The canonical full name of every mounted method.
@@ -276,7 +320,10 @@ impl Server {
     pub fn resolve(&self, name: &str) -> Option<MountedMethod<'_>> {
         self.resolve_index(name).map(|i| {
             let b = &self.inner.methods[i];
-            MountedMethod { full_name: &b.full_name, def: b.def }
+            MountedMethod {
+                full_name: &b.full_name,
+                def: b.def,
+            }
         })
     }
 
@@ -307,7 +354,11 @@ impl Server {
     }
 
     /// Answers a request body in process as `caller`.
-    pub async fn call_as(&self, body: impl AsRef<[u8]>, caller: Option<&Caller>) -> Option<Vec<u8>> {
+    pub async fn call_as(
+        &self,
+        body: impl AsRef<[u8]>,
+        caller: Option<&Caller>,
+    ) -> Option<Vec<u8>> {
         let out = match self.decode(body.as_ref()) {
             Ok(envelope) => self.answer(&envelope, caller, &NoHeaders).await,
             Err(error) => error,
@@ -334,7 +385,12 @@ impl Server {
     }
 
     /// Answers a decoded envelope. An empty buffer means there is nothing to answer.
-    pub(crate) async fn answer(&self, envelope: &Envelope<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource) -> Vec<u8> {
+    pub(crate) async fn answer(
+        &self,
+        envelope: &Envelope<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+    ) -> Vec<u8> {
         match envelope {
             Envelope::Single(item) => {
                 let mut out = Vec::with_capacity(128);
@@ -356,7 +412,13 @@ impl Server {
         }
     }
 
-    async fn answer_item(&self, item: &Item<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource, out: &mut Vec<u8>) {
+    async fn answer_item(
+        &self,
+        item: &Item<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+        out: &mut Vec<u8>,
+    ) {
         match item {
             Item::Invalid { id, why } => {
                 tracing::debug!(reason = why.reason(), "invalid request");
@@ -366,7 +428,13 @@ impl Server {
         }
     }
 
-    async fn answer_call(&self, call: &Call<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource, out: &mut Vec<u8>) {
+    async fn answer_call(
+        &self,
+        call: &Call<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+        out: &mut Vec<u8>,
+    ) {
         let Some(id) = call.id else {
             // A notification runs where the method exists, and is never answered.
             let _ = self.execute(call, caller, headers, &mut Vec::new()).await;
@@ -387,16 +455,35 @@ impl Server {
         }
     }
 
-    async fn execute(&self, call: &Call<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource, out: &mut Vec<u8>) -> Result<(), RpcError> {
-        let index = self.resolve_index(&call.method).ok_or_else(RpcError::method_not_found)?;
+    async fn execute(
+        &self,
+        call: &Call<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RpcError> {
+        let index = self
+            .resolve_index(&call.method)
+            .ok_or_else(RpcError::method_not_found)?;
         let bound = &self.inner.methods[index];
         if self.inner.auth.is_some() {
             let caller = caller.ok_or_else(RpcError::unauthorized)?;
             bound.def.access.check(caller, self.inner.default_role)?;
         }
-        let ctx = CallContext { caller, headers, id: call.id, method: &call.method };
-        let invocation = Invocation { params: call.params, ctx: &ctx, out };
-        let started = std::panic::catch_unwind(AssertUnwindSafe(|| (bound.def.handler)(&*bound.instance, invocation)));
+        let ctx = CallContext {
+            caller,
+            headers,
+            id: call.id,
+            method: &call.method,
+        };
+        let invocation = Invocation {
+            params: call.params,
+            ctx: &ctx,
+            out,
+        };
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            (bound.def.handler)(&*bound.instance, invocation)
+        }));
         let finished = match started {
             Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
             Err(panic) => Err(panic),

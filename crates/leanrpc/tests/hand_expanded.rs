@@ -1,0 +1,261 @@
+//! The code `#[rpc_service]` generates, written by hand: it pins the contract between the macro
+//! and `leanrpc::__private`, independently of the macro.
+
+use leanrpc::{Caller, Role, RpcError, Server};
+
+struct Tickets {
+    prefix: String,
+}
+
+impl Tickets {
+    async fn get_ticket(&self, caller: Option<&Caller>, id: i64) -> Result<String, RpcError> {
+        if id == 404 {
+            return Err(RpcError::not_found());
+        }
+        Ok(format!(
+            "{}{}:{}",
+            self.prefix,
+            id,
+            caller.map_or("anon", |c| c.key_id.as_str())
+        ))
+    }
+
+    fn list(&self, project_id: Option<i64>, limit: u32) -> Vec<i64> {
+        vec![project_id.unwrap_or(-1), i64::from(limit)]
+    }
+}
+
+const _: () = {
+    use ::leanrpc::__private as lr;
+
+    static GET_TICKET_PARAMS: [lr::ParamDef; 1] = [lr::ParamDef {
+        name: "id",
+        camel: "id",
+        required: true,
+        ty: "i64",
+    }];
+    static LIST_PARAMS: [lr::ParamDef; 2] = [
+        lr::ParamDef {
+            name: "project_id",
+            camel: "projectId",
+            required: false,
+            ty: "Option<i64>",
+        },
+        lr::ParamDef {
+            name: "limit",
+            camel: "limit",
+            required: false,
+            ty: "u32",
+        },
+    ];
+
+    fn get_ticket<'a>(
+        service: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
+        inv: lr::Invocation<'a>,
+    ) -> lr::BoxFuture<'a, ::core::result::Result<(), lr::RpcError>> {
+        ::std::boxed::Box::pin(async move {
+            let this = lr::downcast::<Tickets>(service)?;
+            let slots = lr::collect(inv.params, &GET_TICKET_PARAMS)?;
+            let caller: Option<&Caller> = lr::from_context(inv.ctx)?;
+            let id: i64 = lr::required(slots[0], &GET_TICKET_PARAMS[0])?;
+            let ret = this.get_ticket(caller, id).await;
+            #[allow(unused_imports)]
+            use lr::{WriteResult as _, WriteValue as _};
+            lr::Ret(ret).write_into(inv.out)
+        })
+    }
+
+    fn list<'a>(
+        service: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
+        inv: lr::Invocation<'a>,
+    ) -> lr::BoxFuture<'a, ::core::result::Result<(), lr::RpcError>> {
+        ::std::boxed::Box::pin(async move {
+            let this = lr::downcast::<Tickets>(service)?;
+            let slots = lr::collect(inv.params, &LIST_PARAMS)?;
+            let project_id: Option<i64> = lr::optional(slots[0], &LIST_PARAMS[0])?;
+            lr::check_project(inv.ctx, &project_id)?;
+            let limit: u32 = lr::or_default(slots[1], &LIST_PARAMS[1])?;
+            let ret = this.list(project_id, limit);
+            #[allow(unused_imports)]
+            use lr::{WriteResult as _, WriteValue as _};
+            lr::Ret(ret).write_into(inv.out)
+        })
+    }
+
+    static DEFS: [lr::MethodDef; 2] = [
+        lr::MethodDef {
+            service: "tickets",
+            name: "getTicket",
+            aliases: &[],
+            rust_name: "get_ticket",
+            params: &GET_TICKET_PARAMS,
+            raw_params: false,
+            result: "Result<String, RpcError>",
+            doc: "Returns one ticket.",
+            file: file!(),
+            line: 9,
+            service_type: lr::type_id::<Tickets>,
+            type_name: "Tickets",
+            access: lr::Access {
+                min_role: Some(lr::Role::Readonly),
+                scopes: &[],
+            },
+            handler: get_ticket,
+        },
+        lr::MethodDef {
+            service: "tickets",
+            name: "getAllTickets",
+            aliases: &["list"],
+            rust_name: "list",
+            params: &LIST_PARAMS,
+            raw_params: false,
+            result: "Vec<i64>",
+            doc: "",
+            file: file!(),
+            line: 16,
+            service_type: lr::type_id::<Tickets>,
+            type_name: "Tickets",
+            access: lr::Access {
+                min_role: Some(lr::Role::Readonly),
+                scopes: &[],
+            },
+            handler: list,
+        },
+    ];
+
+    lr::inventory::submit! { lr::Registration(&DEFS[0]) }
+    lr::inventory::submit! { lr::Registration(&DEFS[1]) }
+
+    impl lr::RpcService for Tickets {
+        const NAME: &'static str = "tickets";
+        fn methods() -> &'static [lr::MethodDef] {
+            &DEFS
+        }
+    }
+};
+
+fn server(explicit: bool) -> Server {
+    let builder = Server::builder().namespace("leantime.rpc");
+    let tickets = Tickets { prefix: "t".into() };
+    let builder = if explicit {
+        builder.service_explicit(tickets)
+    } else {
+        builder.service(tickets)
+    };
+    builder.build().unwrap()
+}
+
+fn call(server: &Server, body: &str) -> String {
+    let out = futures_executor::block_on(server.call(body)).unwrap_or_default();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn inventory_and_explicit_mounting_agree() {
+    for explicit in [false, true] {
+        let s = server(explicit);
+        assert_eq!(
+            s.method_names().collect::<Vec<_>>(),
+            [
+                "leantime.rpc.tickets.getTicket",
+                "leantime.rpc.tickets.getAllTickets"
+            ]
+        );
+        assert_eq!(
+            call(
+                &s,
+                r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":{"id":"9"},"id":"1"}"#
+            ),
+            r#"{"jsonrpc":"2.0","result":"t9:anon","id":"1"}"#
+        );
+    }
+}
+
+#[test]
+fn leantime_name_forms_resolve() {
+    let s = server(false);
+    for name in [
+        "leantime.rpc.tickets.getTicket",
+        "leantime.rpc.Tickets.Tickets.getTicket",
+        "leantime.rpc.tickets.get_ticket",
+        "Leantime.Rpc.TICKETS.GetTicket",
+        "leantime.rpc.tickets.get-ticket",
+    ] {
+        assert_eq!(
+            s.resolve(name).map(|m| m.def.rust_name),
+            Some("get_ticket"),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        s.resolve("leantime.rpc.tickets.list")
+            .map(|m| m.def.rust_name),
+        Some("list")
+    );
+    for name in [
+        "tickets.getTicket",
+        "leantime.rpc.projects.tickets.getTicket",
+        "leantime.rpc.getTicket",
+        "leantime.rpc.tickets.nope",
+    ] {
+        assert!(s.resolve(name).is_none(), "{name}");
+    }
+}
+
+#[test]
+fn results_errors_and_defaults() {
+    let s = server(false);
+    assert_eq!(
+        call(
+            &s,
+            r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":[404],"id":2}"#
+        ),
+        r#"{"jsonrpc":"2.0","error":{"code":-32002,"message":"Not found"},"id":2}"#
+    );
+    assert_eq!(
+        call(
+            &s,
+            r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAllTickets","params":{"projectId":"3"},"id":3}"#
+        ),
+        r#"{"jsonrpc":"2.0","result":[3,0],"id":3}"#
+    );
+    assert_eq!(
+        call(
+            &s,
+            r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAllTickets","id":4}"#
+        ),
+        r#"{"jsonrpc":"2.0","result":[-1,0],"id":4}"#
+    );
+}
+
+#[test]
+fn caller_and_project_scope_reach_the_handler() {
+    let s = server(false);
+    let caller = Caller {
+        key_id: "k1".into(),
+        name: "n".into(),
+        role: Role::Readonly,
+        projects: vec![1],
+        scopes: vec![],
+    };
+    let run = |body: &str| {
+        String::from_utf8(futures_executor::block_on(s.call_as(body, Some(&caller))).unwrap())
+            .unwrap()
+    };
+    assert_eq!(
+        run(r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":[1],"id":1}"#),
+        r#"{"jsonrpc":"2.0","result":"t1:k1","id":1}"#
+    );
+    assert!(
+        run(
+            r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAllTickets","params":[2],"id":1}"#
+        )
+        .contains("-32001")
+    );
+    assert!(
+        run(
+            r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAllTickets","params":[1],"id":1}"#
+        )
+        .contains("[1,0]")
+    );
+}
