@@ -77,6 +77,18 @@ impl HttpResponse {
         Self::json(status, response::error_body(&error, None))
     }
 
+    /// The 413 answer for a body over `limit` bytes, for adapters that refuse a body before
+    /// buffering it (the same answer [`Server::handle`] gives).
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::error(413, RpcError::invalid_request().data(format!("body larger than {limit} bytes")))
+    }
+
+    /// The 400 answer for a body that could not be read (the client went away or sent a
+    /// malformed stream).
+    pub fn unreadable_body() -> Self {
+        Self::error(400, RpcError::parse_error().data("the request body could not be read"))
+    }
+
     /// The value of header `name`, if set.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -188,10 +200,7 @@ impl Server {
     fn check_post(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
         let limit = self.limits().max_body_bytes;
         if req.body.len() > limit {
-            return Err(HttpResponse::error(
-                413,
-                RpcError::invalid_request().data(format!("body larger than {limit} bytes")),
-            ));
+            return Err(HttpResponse::payload_too_large(limit));
         }
         match req.headers.header("content-type") {
             None => Ok(()),

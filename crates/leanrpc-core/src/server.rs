@@ -398,18 +398,23 @@ impl Server {
                 out
             }
             Envelope::Batch(items) => {
-                let answers: Vec<Vec<u8>> = futures_util::stream::iter(items)
-                    .map(|item| async move {
-                        let mut out = Vec::new();
-                        self.answer_item(item, caller, headers, &mut out).await;
-                        out
-                    })
+                // The futures are built before the first await so that no closure type is held
+                // across it (which would make the future's Send-ness depend on higher-ranked
+                // lifetimes the compiler cannot prove).
+                let calls: Vec<_> = items.iter().map(|item| self.answer_owned(item, caller, headers)).collect();
+                let answers: Vec<Vec<u8>> = futures_util::stream::iter(calls)
                     .buffered(self.inner.limits.batch_concurrency.max(1))
                     .collect()
                     .await;
                 join_batch(answers)
             }
         }
+    }
+
+    async fn answer_owned(&self, item: &Item<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.answer_item(item, caller, headers, &mut out).await;
+        out
     }
 
     async fn answer_item(
