@@ -2,9 +2,9 @@
 //!
 //! It holds the envelope ([`Envelope`], [`Call`], [`Id`], [`Params`]), the error codes
 //! ([`ErrorCode`], [`RpcError`]), the method registry that `#[rpc_service]` fills at link time,
-//! the dispatcher ([`Server`]), the auth model ([`Caller`], [`Role`], [`Authenticator`]), and the
-//! HTTP boundary ([`HttpRequest`], [`HttpResponse`]) that any HTTP stack maps to and from. It
-//! depends on no HTTP crate and no async runtime.
+//! the dispatcher ([`Server`]), the auth model ([`Caller`], [`Role`], [`Authenticator`],
+//! [`KeyStore`]), and the HTTP boundary ([`HttpRequest`], [`HttpResponse`]) that any HTTP stack
+//! maps to and from. It depends on no HTTP crate and no async runtime.
 //!
 //! ```
 //! # futures_executor::block_on(async {
@@ -24,6 +24,7 @@ mod depth;
 pub mod envelope;
 pub mod error;
 pub mod http;
+pub mod keystore;
 pub mod limits;
 pub mod params;
 pub mod registry;
@@ -35,6 +36,7 @@ pub use context::{CallContext, FromContext, HeaderSource, NoHeaders, RequestId};
 pub use envelope::{Call, Envelope, Id, Item};
 pub use error::{ErrorCode, RpcError};
 pub use http::{HttpRequest, HttpResponse};
+pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
 pub use params::{ParamDef, Params};
 pub use registry::{Invocation, MethodDef, Registration, RpcService};

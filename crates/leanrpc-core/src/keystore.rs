@@ -1,0 +1,236 @@
+//! Where API keys live: the stored record ([`StoredKey`]) and the [`KeyStore`] plug-in point.
+//!
+//! A store holds only a digest of each key's secret, never the key itself. `leanrpc-keys`
+//! provides an in-memory and a SQLite store and the authenticator that reads them; anything
+//! else (Postgres, a remote service) implements [`KeyStore`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::BoxFuture;
+use crate::auth::{Caller, Role};
+
+/// One API key as a store holds it: public facts, the secret's digest, and its life cycle.
+/// Times are Unix seconds (UTC).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    /// The public lookup id (the middle part of `lt_{key_id}_{secret}`).
+    pub key_id: String,
+    /// A human-readable name.
+    pub name: String,
+    /// The digest of the secret (SHA-256, or HMAC-SHA-256 with a server-side pepper).
+    pub digest: [u8; 32],
+    /// The key's role.
+    pub role: Role,
+    /// The projects the key may touch; empty means every project.
+    pub projects: Vec<i64>,
+    /// The scopes the key holds; empty means every scope.
+    pub scopes: Vec<String>,
+    /// When the key was created.
+    pub created_at: i64,
+    /// When the key stops working, if ever.
+    pub expires_at: Option<i64>,
+    /// When the key was revoked, if it was.
+    pub revoked_at: Option<i64>,
+    /// When the key was last used, recorded coarsely (about once a minute).
+    pub last_used_at: Option<i64>,
+}
+
+impl fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The digest is not the secret, but it is what a guess is checked against: keep it out.
+        f.debug_struct("StoredKey")
+            .field("key_id", &self.key_id)
+            .field("name", &self.name)
+            .field("digest", &"[redacted]")
+            .field("role", &self.role)
+            .field("projects", &self.projects)
+            .field("scopes", &self.scopes)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("revoked_at", &self.revoked_at)
+            .field("last_used_at", &self.last_used_at)
+            .finish()
+    }
+}
+
+/// Whether a key may be used at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyStatus {
+    /// The key works.
+    Active,
+    /// The key was revoked.
+    Revoked,
+    /// The key's expiry has passed.
+    Expired,
+}
+
+impl KeyStatus {
+    /// The lowercase name (`"revoked"`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Active => "active",
+            KeyStatus::Revoked => "revoked",
+            KeyStatus::Expired => "expired",
+        }
+    }
+}
+
+impl fmt::Display for KeyStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl StoredKey {
+    /// The key's status at Unix time `now`: revoked wins over expired; a key expires at the
+    /// first second of `expires_at`.
+    pub fn status_at(&self, now: i64) -> KeyStatus {
+        if self.revoked_at.is_some() {
+            KeyStatus::Revoked
+        } else if self.expires_at.is_some_and(|at| now >= at) {
+            KeyStatus::Expired
+        } else {
+            KeyStatus::Active
+        }
+    }
+
+    /// The identity requests made with this key run as.
+    pub fn caller(&self) -> Caller {
+        Caller {
+            key_id: self.key_id.clone(),
+            name: self.name.clone(),
+            role: self.role,
+            projects: self.projects.clone(),
+            scopes: self.scopes.clone(),
+        }
+    }
+}
+
+/// Why a [`KeyStore`] operation failed. Never carries a secret.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A key with this id already exists.
+    Duplicate,
+    /// No key has this id.
+    NotFound,
+    /// The backend failed (I/O, a locked or corrupt database, a lost worker).
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// Wraps a backend error.
+    pub fn backend(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        StoreError::Backend(error.into())
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Duplicate => f.write_str("a key with this id already exists"),
+            StoreError::NotFound => f.write_str("no key has this id"),
+            StoreError::Backend(error) => write!(f, "key store failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Backend(error) => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+/// Persistent storage for API keys: lookup by key id for authentication, plus the writes key
+/// management needs. Implementations must be safe to share between threads; their futures
+/// should not depend on a particular async runtime, so that any executor can drive them.
+pub trait KeyStore: Send + Sync + 'static {
+    /// The key with id `key_id`, if any (whatever its status).
+    fn find<'a>(&'a self, key_id: &'a str) -> BoxFuture<'a, Result<Option<StoredKey>, StoreError>>;
+
+    /// Adds a new key; [`StoreError::Duplicate`] if its id is taken.
+    fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// Every key, oldest first.
+    fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>>;
+
+    /// Marks a key revoked at `at` (a key already revoked keeps its first time);
+    /// [`StoreError::NotFound`] if there is no such key.
+    fn revoke<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Makes a key expire at `at` at the latest (an earlier expiry is kept);
+    /// [`StoreError::NotFound`] if there is no such key.
+    fn expire<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Records when keys were last used, as `(key_id, at)` pairs; a later time already stored
+    /// is kept and unknown ids are skipped.
+    fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>>;
+}
+
+impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
+    fn find<'a>(&'a self, key_id: &'a str) -> BoxFuture<'a, Result<Option<StoredKey>, StoreError>> {
+        (**self).find(key_id)
+    }
+
+    fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>> {
+        (**self).insert(key)
+    }
+
+    fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>> {
+        (**self).list()
+    }
+
+    fn revoke<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>> {
+        (**self).revoke(key_id, at)
+    }
+
+    fn expire<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>> {
+        (**self).expire(key_id, at)
+    }
+
+    fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>> {
+        (**self).touch_many(uses)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> StoredKey {
+        StoredKey {
+            key_id: "abc".into(),
+            name: "ci".into(),
+            digest: [0xAB; 32],
+            role: Role::Editor,
+            projects: vec![3],
+            scopes: vec!["tickets:read".into()],
+            created_at: 100,
+            expires_at: Some(200),
+            revoked_at: None,
+            last_used_at: None,
+        }
+    }
+
+    #[test]
+    fn status_follows_revocation_then_expiry() {
+        let mut k = key();
+        assert_eq!(k.status_at(199), KeyStatus::Active);
+        assert_eq!(k.status_at(200), KeyStatus::Expired);
+        k.revoked_at = Some(150);
+        assert_eq!(k.status_at(120), KeyStatus::Revoked);
+        assert_eq!(k.caller().projects, vec![3]);
+    }
+
+    #[test]
+    fn debug_hides_the_digest() {
+        let shown = format!("{:?}", key());
+        assert!(shown.contains("[redacted]") && shown.contains("abc"));
+        assert!(!shown.contains("171"), "{shown}");
+        assert!(!shown.to_lowercase().contains("abab"), "{shown}");
+    }
+}
