@@ -22,7 +22,8 @@ impl HeaderSource for NoHeaders {
     }
 }
 
-impl HeaderSource for [(&str, &[u8])] {
+/// A plain list of `(name, value)` pairs, for tests and in-process callers.
+impl HeaderSource for Vec<(&str, &[u8])> {
     fn header(&self, name: &str) -> Option<&[u8]> {
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -1,0 +1,142 @@
+//! The HTTP boundary with an authenticator: 401 for every broken-auth case with the request's id
+//! when it can be read, a key in the query string ignored, rate limiting answered with 429 and
+//! its headers, a batch counted per call, and auth done once per HTTP request.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use leanrpc_core::{
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest, HttpResponse, RateStatus, Role,
+    Server,
+};
+
+/// Accepts exactly the key `good`, counts authentications, and allows `budget` calls in all.
+struct FakeAuth {
+    authentications: AtomicUsize,
+    budget: Mutex<u64>,
+}
+
+impl Authenticator for &'static FakeAuth {
+    fn authenticate<'a>(&'a self, credentials: Credentials<'a>) -> BoxFuture<'a, Result<Caller, AuthError>> {
+        self.authentications.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            match credentials.api_key {
+                None => Err(AuthError::Missing),
+                Some(b"good") => Ok(Caller {
+                    key_id: "k".into(),
+                    name: "test".into(),
+                    role: Role::Owner,
+                    projects: vec![],
+                    scopes: vec![],
+                }),
+                Some(b"slow-down") => Err(AuthError::RateLimited { retry_after: 7 }),
+                Some(_) => Err(AuthError::Rejected),
+            }
+        })
+    }
+
+    fn charge(&self, _: &Caller, calls: usize) -> Result<RateStatus, u64> {
+        let mut budget = self.budget.lock().unwrap();
+        if *budget < calls as u64 {
+            return Err(30);
+        }
+        *budget -= calls as u64;
+        Ok(RateStatus::Limited { limit: 10, remaining: *budget })
+    }
+}
+
+fn server(budget: u64) -> (Server, &'static FakeAuth) {
+    let auth: &'static FakeAuth =
+        Box::leak(Box::new(FakeAuth { authentications: AtomicUsize::new(0), budget: Mutex::new(budget) }));
+    (Server::builder().authenticator(auth).build().unwrap(), auth)
+}
+
+fn post(server: &Server, key: Option<&[u8]>, body: &str) -> HttpResponse {
+    post_query(server, key, None, body)
+}
+
+fn post_query(server: &Server, key: Option<&[u8]>, query: Option<&str>, body: &str) -> HttpResponse {
+    let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
+    if let Some(key) = key {
+        headers.push(("x-api-key", key));
+    }
+    let request = HttpRequest {
+        method: "POST",
+        path: "/api/jsonrpc",
+        query,
+        headers: &headers as &dyn HeaderSource,
+        body: body.as_bytes(),
+        peer: None,
+    };
+    futures_executor::block_on(server.handle(&request))
+}
+
+fn text(response: &HttpResponse) -> &str {
+    std::str::from_utf8(&response.body).unwrap()
+}
+
+const CALL: &str = r#"{"jsonrpc":"2.0","method":"m","id":"abc"}"#;
+
+#[test]
+fn broken_auth_is_401_with_the_request_id() {
+    let (server, _) = server(100);
+    let long = vec![b'x'; 100_000];
+    for key in [None, Some(&b"bad"[..]), Some(&b"\xff\xfe"[..]), Some(&long[..])] {
+        let response = post(&server, key, CALL);
+        assert_eq!(response.status, 401);
+        assert_eq!(text(&response), r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":"abc"}"#);
+        assert_eq!(response.header("content-type"), Some("application/json"));
+    }
+    let batch = post(&server, Some(b"bad"), &format!("[{CALL},{CALL}]"));
+    assert_eq!((batch.status, text(&batch)), (401, r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}"#));
+}
+
+#[test]
+fn a_key_in_the_query_string_is_ignored() {
+    let (server, _) = server(100);
+    let response = post_query(&server, None, Some("x-api-key=good&api_key=good"), CALL);
+    assert_eq!(response.status, 401);
+}
+
+#[test]
+fn parse_errors_are_answered_before_auth() {
+    let (server, auth) = server(100);
+    let response = post(&server, None, "{");
+    assert_eq!((response.status, text(&response)), (200, r#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#));
+    assert_eq!(auth.authentications.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn authenticated_batches_are_charged_per_call_and_authenticated_once() {
+    let (server, auth) = server(5);
+    let response = post(&server, Some(b"good"), &format!("[{CALL},{CALL},{CALL}]"));
+    assert_eq!(response.status, 200);
+    assert_eq!(auth.authentications.load(Ordering::SeqCst), 1);
+    assert_eq!(response.header("x-ratelimit-limit"), Some("10"));
+    assert_eq!(response.header("x-ratelimit-remaining"), Some("2"));
+    // Three more calls exceed the two left.
+    let response = post(&server, Some(b"good"), &format!("[{CALL},{CALL},{CALL}]"));
+    assert_eq!(response.status, 429);
+    assert_eq!(response.header("retry-after"), Some("30"));
+    assert_eq!(response.header("x-ratelimit-remaining"), Some("0"));
+    assert!(text(&response).contains("-32003"));
+    // A single call still fits.
+    assert_eq!(post(&server, Some(b"good"), CALL).status, 200);
+}
+
+#[test]
+fn failed_attempt_limits_answer_429() {
+    let (server, _) = server(5);
+    let response = post(&server, Some(b"slow-down"), CALL);
+    assert_eq!(response.status, 429);
+    assert_eq!(response.header("retry-after"), Some("7"));
+    assert_eq!(text(&response), r#"{"jsonrpc":"2.0","error":{"code":-32003,"message":"Too many requests"},"id":"abc"}"#);
+}
+
+#[test]
+fn without_a_caller_in_process_calls_are_unauthorized() {
+    let (server, _) = server(5);
+    let answer = futures_executor::block_on(server.call(CALL)).unwrap();
+    // The method does not exist: resolution comes before authorization.
+    assert!(String::from_utf8(answer).unwrap().contains("-32601"));
+}
