@@ -39,9 +39,12 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// The endpoint as a tower service, for stacks that mount services directly.
@@ -90,7 +93,10 @@ pub async fn handle(server: &Server, req: Request) -> Response {
         query: parts.uri.query(),
         headers: &headers,
         body: &body,
-        peer: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()),
+        peer: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip()),
     };
     into_response(server.handle(&request).await)
 }
@@ -106,14 +112,17 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Byte
     }
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(HttpResponse::payload_too_large(limit)),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(HttpResponse::payload_too_large(limit))
+        }
         Err(_) => Err(HttpResponse::unreadable_body()),
     }
 }
 
 fn into_response(response: HttpResponse) -> Response {
     let mut out = Response::new(Body::from(response.body));
-    *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *out.status_mut() =
+        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     for (name, value) in response.headers {
         if let Ok(value) = HeaderValue::try_from(value) {

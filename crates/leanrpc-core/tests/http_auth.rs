@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leanrpc_core::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest, HttpResponse, RateStatus, Role,
-    Server,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest,
+    HttpResponse, RateStatus, Role, Server,
 };
 
 /// Accepts exactly the key `good`, counts authentications, and allows `budget` calls in all.
@@ -17,7 +17,10 @@ struct FakeAuth {
 }
 
 impl Authenticator for &'static FakeAuth {
-    fn authenticate<'a>(&'a self, credentials: Credentials<'a>) -> BoxFuture<'a, Result<Caller, AuthError>> {
+    fn authenticate<'a>(
+        &'a self,
+        credentials: Credentials<'a>,
+    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
         self.authentications.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
             match credentials.api_key {
@@ -41,13 +44,18 @@ impl Authenticator for &'static FakeAuth {
             return Err(30);
         }
         *budget -= calls as u64;
-        Ok(RateStatus::Limited { limit: 10, remaining: *budget })
+        Ok(RateStatus::Limited {
+            limit: 10,
+            remaining: *budget,
+        })
     }
 }
 
 fn server(budget: u64) -> (Server, &'static FakeAuth) {
-    let auth: &'static FakeAuth =
-        Box::leak(Box::new(FakeAuth { authentications: AtomicUsize::new(0), budget: Mutex::new(budget) }));
+    let auth: &'static FakeAuth = Box::leak(Box::new(FakeAuth {
+        authentications: AtomicUsize::new(0),
+        budget: Mutex::new(budget),
+    }));
     (Server::builder().authenticator(auth).build().unwrap(), auth)
 }
 
@@ -55,7 +63,12 @@ fn post(server: &Server, key: Option<&[u8]>, body: &str) -> HttpResponse {
     post_query(server, key, None, body)
 }
 
-fn post_query(server: &Server, key: Option<&[u8]>, query: Option<&str>, body: &str) -> HttpResponse {
+fn post_query(
+    server: &Server,
+    key: Option<&[u8]>,
+    query: Option<&str>,
+    body: &str,
+) -> HttpResponse {
     let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
     if let Some(key) = key {
         headers.push(("x-api-key", key));
@@ -81,14 +94,28 @@ const CALL: &str = r#"{"jsonrpc":"2.0","method":"m","id":"abc"}"#;
 fn broken_auth_is_401_with_the_request_id() {
     let (server, _) = server(100);
     let long = vec![b'x'; 100_000];
-    for key in [None, Some(&b"bad"[..]), Some(&b"\xff\xfe"[..]), Some(&long[..])] {
+    for key in [
+        None,
+        Some(&b"bad"[..]),
+        Some(&b"\xff\xfe"[..]),
+        Some(&long[..]),
+    ] {
         let response = post(&server, key, CALL);
         assert_eq!(response.status, 401);
-        assert_eq!(text(&response), r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":"abc"}"#);
+        assert_eq!(
+            text(&response),
+            r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":"abc"}"#
+        );
         assert_eq!(response.header("content-type"), Some("application/json"));
     }
     let batch = post(&server, Some(b"bad"), &format!("[{CALL},{CALL}]"));
-    assert_eq!((batch.status, text(&batch)), (401, r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}"#));
+    assert_eq!(
+        (batch.status, text(&batch)),
+        (
+            401,
+            r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}"#
+        )
+    );
 }
 
 #[test]
@@ -102,7 +129,13 @@ fn a_key_in_the_query_string_is_ignored() {
 fn parse_errors_are_answered_before_auth() {
     let (server, auth) = server(100);
     let response = post(&server, None, "{");
-    assert_eq!((response.status, text(&response)), (200, r#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#));
+    assert_eq!(
+        (response.status, text(&response)),
+        (
+            200,
+            r#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#
+        )
+    );
     assert_eq!(auth.authentications.load(Ordering::SeqCst), 0);
 }
 
@@ -130,7 +163,10 @@ fn failed_attempt_limits_answer_429() {
     let response = post(&server, Some(b"slow-down"), CALL);
     assert_eq!(response.status, 429);
     assert_eq!(response.header("retry-after"), Some("7"));
-    assert_eq!(text(&response), r#"{"jsonrpc":"2.0","error":{"code":-32003,"message":"Too many requests"},"id":"abc"}"#);
+    assert_eq!(
+        text(&response),
+        r#"{"jsonrpc":"2.0","error":{"code":-32003,"message":"Too many requests"},"id":"abc"}"#
+    );
 }
 
 #[test]

@@ -22,7 +22,10 @@ impl Spec {
     /// Adds any number of integers given positionally.
     fn sum(&self, #[rpc(raw)] params: Params<'_>) -> Result<i64, RpcError> {
         let terms: Vec<i64> = params.sequence()?;
-        terms.iter().try_fold(0i64, |acc, n| acc.checked_add(*n)).ok_or_else(overflow)
+        terms
+            .iter()
+            .try_fold(0i64, |acc, n| acc.checked_add(*n))
+            .ok_or_else(overflow)
     }
 
     /// Returns `["hello", 5]`.
@@ -69,6 +72,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}{}", server.path());
-    leanrpc_axum::serve(listener, leanrpc_axum::router(server), leanrpc_axum::shutdown_signal()).await?;
+    leanrpc_axum::serve(
+        listener,
+        leanrpc_axum::router(server),
+        leanrpc_axum::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }

@@ -29,7 +29,10 @@ impl Running {
         let mut reader = BufReader::new(stdout);
         let url = loop {
             line.clear();
-            assert!(reader.read_line(&mut line).expect("read log") > 0, "spec-server exited before listening");
+            assert!(
+                reader.read_line(&mut line).expect("read log") > 0,
+                "spec-server exited before listening"
+            );
             if let Some(at) = line.find("listening on http://") {
                 let rest = &line[at + "listening on ".len()..];
                 let end = rest.find("/api").expect("path in log line");
@@ -38,7 +41,11 @@ impl Running {
         };
         // Keep draining the log so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in reader.lines() {});
-        Self { child, base: url, client: reqwest::Client::new() }
+        Self {
+            child,
+            base: url,
+            client: reqwest::Client::new(),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -61,7 +68,14 @@ impl Running {
     }
 
     async fn get(&self, query: &str) -> (u16, Option<Value>) {
-        read(self.client.get(format!("{}?{query}", self.url("/api/jsonrpc"))).send().await.expect("GET")).await
+        read(
+            self.client
+                .get(format!("{}?{query}", self.url("/api/jsonrpc")))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
     }
 }
 
@@ -74,13 +88,23 @@ impl Drop for Running {
 
 async fn read(response: reqwest::Response) -> (u16, Option<Value>) {
     let status = response.status().as_u16();
-    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
     let bytes = response.bytes().await.expect("body");
     if bytes.is_empty() {
         return (status, None);
     }
-    assert_eq!(content_type.as_deref(), Some("application/json"), "every JSON body says so");
-    (status, Some(serde_json::from_slice(&bytes).expect("the body is JSON")))
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/json"),
+        "every JSON body says so"
+    );
+    (
+        status,
+        Some(serde_json::from_slice(&bytes).expect("the body is JSON")),
+    )
 }
 
 /// Batches compare as multisets: the specification lets a server answer in any order.
@@ -89,13 +113,14 @@ fn same(actual: &Value, expected: &Value) -> bool {
         (Value::Array(a), Value::Array(e)) => {
             let mut rest: Vec<&Value> = e.iter().collect();
             a.len() == e.len()
-                && a.iter().all(|item| match rest.iter().position(|x| *x == item) {
-                    Some(i) => {
-                        rest.remove(i);
-                        true
-                    }
-                    None => false,
-                })
+                && a.iter()
+                    .all(|item| match rest.iter().position(|x| *x == item) {
+                        Some(i) => {
+                            rest.remove(i);
+                            true
+                        }
+                        None => false,
+                    })
         }
         _ => actual == expected,
     }
@@ -116,7 +141,13 @@ fn as_get(request: &Value) -> Option<String> {
         };
         let encoded: String = text
             .bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect();
         parts.push(format!("{key}={encoded}"));
     }
@@ -126,24 +157,66 @@ fn as_get(request: &Value) -> Option<String> {
 /// The specification's section 7, request by request.
 fn section_7() -> Vec<(&'static str, Option<Value>)> {
     vec![
-        (r#"{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}"#, Some(json!({"jsonrpc": "2.0", "result": 19, "id": 1}))),
-        (r#"{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}"#, Some(json!({"jsonrpc": "2.0", "result": -19, "id": 2}))),
-        (r#"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#, Some(json!({"jsonrpc": "2.0", "result": 19, "id": 3}))),
-        (r#"{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}"#, Some(json!({"jsonrpc": "2.0", "result": 19, "id": 4}))),
-        (r#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#, None),
+        (
+            r#"{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}"#,
+            Some(json!({"jsonrpc": "2.0", "result": 19, "id": 1})),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}"#,
+            Some(json!({"jsonrpc": "2.0", "result": -19, "id": 2})),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#,
+            Some(json!({"jsonrpc": "2.0", "result": 19, "id": 3})),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}"#,
+            Some(json!({"jsonrpc": "2.0", "result": 19, "id": 4})),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#,
+            None,
+        ),
         (r#"{"jsonrpc": "2.0", "method": "foobar"}"#, None),
-        (r#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#, Some(json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": "1"}))),
-        (r#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#, Some(json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}))),
-        (r#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#, Some(json!({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}))),
+        (
+            r#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#,
+            Some(
+                json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": "1"}),
+            ),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
+            Some(
+                json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}),
+            ),
+        ),
+        (
+            r#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#,
+            Some(
+                json!({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}),
+            ),
+        ),
         (
             r#"[
   {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},
   {"jsonrpc": "2.0", "method"
 ]"#,
-            Some(json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null})),
+            Some(
+                json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null}),
+            ),
         ),
-        ("[]", Some(json!({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}))),
-        ("[1]", Some(json!([{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}]))),
+        (
+            "[]",
+            Some(
+                json!({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}),
+            ),
+        ),
+        (
+            "[1]",
+            Some(
+                json!([{"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid Request"}, "id": null}]),
+            ),
+        ),
         (
             "[1,2,3]",
             Some(json!([
@@ -187,25 +260,48 @@ async fn section_7_examples_over_post_and_get() {
         let (status, body) = server.post(request).await;
         assert_eq!(status, 200, "{request}");
         match (&body, &expected) {
-            (Some(actual), Some(expected)) => assert!(same(actual, expected), "{request}\n got {actual}\nwant {expected}"),
+            (Some(actual), Some(expected)) => assert!(
+                same(actual, expected),
+                "{request}\n got {actual}\nwant {expected}"
+            ),
             (None, None) => {}
             _ => panic!("{request}\n got {body:?}\nwant {expected:?}"),
         }
-        let Some(query) = serde_json::from_str::<Value>(request).ok().as_ref().and_then(as_get) else { continue };
+        let Some(query) = serde_json::from_str::<Value>(request)
+            .ok()
+            .as_ref()
+            .and_then(as_get)
+        else {
+            continue;
+        };
         get_cases += 1;
         let (status, body) = server.get(&query).await;
         assert_eq!((status, body), (200, expected.clone()), "GET ?{query}");
     }
-    assert_eq!(get_cases, 7, "the single requests GET can express were all sent as GET");
+    assert_eq!(
+        get_cases, 7,
+        "the single requests GET can express were all sent as GET"
+    );
 }
 
 #[tokio::test]
 async fn ids_are_echoed_byte_for_byte() {
     let server = Running::start();
-    for id in ["18446744073709551616", "123456789012345678901234567890", "1.5", "-1", "1E+2", r#""é\u00e9 ☃""#, "null"] {
+    for id in [
+        "18446744073709551616",
+        "123456789012345678901234567890",
+        "1.5",
+        "-1",
+        "1E+2",
+        r#""é\u00e9 ☃""#,
+        "null",
+    ] {
         let body = format!(r#"{{"jsonrpc":"2.0","method":"get_data","id":{id}}}"#);
         let text = server.post_raw(&body).await.text().await.unwrap();
-        assert_eq!(text, format!(r#"{{"jsonrpc":"2.0","result":["hello",5],"id":{id}}}"#));
+        assert_eq!(
+            text,
+            format!(r#"{{"jsonrpc":"2.0","result":["hello",5],"id":{id}}}"#)
+        );
     }
 }
 
@@ -216,17 +312,62 @@ async fn malformed_posts_get_the_stated_errors() {
     let deep = "[".repeat(200_000);
     let cases: Vec<(String, u16, Value)> = vec![
         (deep, 200, json!(-32700)),
-        (r#"{"jsonrpc":"2.0","method":"sum","params":[1],"id":1} garbage"#.into(), 200, json!(-32700)),
-        (r#"{"jsonrpc":"2.0","method":"sum","params":[1],"id":{"a":1}}"#.into(), 200, json!(-32600)),
-        (r#"{"jsonrpc":"2.0","method":"sum","params":[1],"id":true}"#.into(), 200, json!(-32600)),
-        (r#"{"jsonrpc":"1.0","method":"sum","params":[1],"id":1}"#.into(), 200, json!(-32600)),
-        (r#"{"method":"sum","params":[1],"id":1}"#.into(), 200, json!(-32600)),
-        (r#"{"jsonrpc":"2.0","params":[1],"id":1}"#.into(), 200, json!(-32600)),
-        (r#"{"jsonrpc":"2.0","method":"sum","params":7,"id":1}"#.into(), 200, json!(-32600)),
-        (r#"{"jsonrpc":"2.0","method":"subtract","params":[1],"id":1}"#.into(), 200, json!(-32602)),
-        (r#"{"jsonrpc":"2.0","method":"subtract","params":[-9223372036854775808, 1],"id":1}"#.into(), 200, json!(-32602)),
-        (r#"{"jsonrpc":"2.0","method":"sum","params":[9223372036854775807, 1],"id":1}"#.into(), 200, json!(-32602)),
-        (format!("[{}]", vec!["1"; 1001].join(",")), 200, json!(-32600)),
+        (
+            r#"{"jsonrpc":"2.0","method":"sum","params":[1],"id":1} garbage"#.into(),
+            200,
+            json!(-32700),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"sum","params":[1],"id":{"a":1}}"#.into(),
+            200,
+            json!(-32600),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"sum","params":[1],"id":true}"#.into(),
+            200,
+            json!(-32600),
+        ),
+        (
+            r#"{"jsonrpc":"1.0","method":"sum","params":[1],"id":1}"#.into(),
+            200,
+            json!(-32600),
+        ),
+        (
+            r#"{"method":"sum","params":[1],"id":1}"#.into(),
+            200,
+            json!(-32600),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","params":[1],"id":1}"#.into(),
+            200,
+            json!(-32600),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"sum","params":7,"id":1}"#.into(),
+            200,
+            json!(-32600),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"subtract","params":[1],"id":1}"#.into(),
+            200,
+            json!(-32602),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"subtract","params":[-9223372036854775808, 1],"id":1}"#
+                .into(),
+            200,
+            json!(-32602),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","method":"sum","params":[9223372036854775807, 1],"id":1}"#.into(),
+            200,
+            json!(-32602),
+        ),
+        (
+            format!("[{}]", vec!["1"; 1001].join(",")),
+            200,
+            json!(-32600),
+        ),
         ("x".repeat(2 * 1024 * 1024 + 1), 413, json!(-32600)),
         (String::new(), 200, json!(-32700)),
     ];
@@ -235,13 +376,20 @@ async fn malformed_posts_get_the_stated_errors() {
         let shown = &body[..body.len().min(80)];
         assert_eq!(status, want_status, "{shown}");
         assert_eq!(code(&answer), Some(want_code), "{shown}: {answer:?}");
-        assert!(answer.as_ref().unwrap().is_object(), "{shown}: one error object");
+        assert!(
+            answer.as_ref().unwrap().is_object(),
+            "{shown}: one error object"
+        );
     }
     // params: null means no params; an unknown member is ignored.
-    let (_, answer) = server.post(r#"{"jsonrpc":"2.0","method":"get_data","params":null,"x":1,"id":1}"#).await;
+    let (_, answer) = server
+        .post(r#"{"jsonrpc":"2.0","method":"get_data","params":null,"x":1,"id":1}"#)
+        .await;
     assert_eq!(answer.unwrap()["result"], json!(["hello", 5]));
     // Still serving.
-    let (status, answer) = server.post(r#"{"jsonrpc":"2.0","method":"sum","params":[2,3],"id":1}"#).await;
+    let (status, answer) = server
+        .post(r#"{"jsonrpc":"2.0","method":"sum","params":[2,3],"id":1}"#)
+        .await;
     assert_eq!((status, answer.unwrap()["result"].clone()), (200, json!(5)));
 }
 
@@ -249,26 +397,93 @@ async fn malformed_posts_get_the_stated_errors() {
 async fn http_rules_for_paths_methods_and_content_types() {
     let server = Running::start();
     let call = r#"{"jsonrpc":"2.0","method":"sum","params":[1,2],"id":1}"#;
-    for path in ["/api/jsonrpc", "/api/jsonrpc/", "/api/jsonRPC/", "/API/JSONRPC"] {
-        let response = server.client.post(server.url(path)).body(call).send().await.unwrap();
+    for path in [
+        "/api/jsonrpc",
+        "/api/jsonrpc/",
+        "/api/jsonRPC/",
+        "/API/JSONRPC",
+    ] {
+        let response = server
+            .client
+            .post(server.url(path))
+            .body(call)
+            .send()
+            .await
+            .unwrap();
         let (status, body) = read(response).await;
-        assert_eq!((status, body.unwrap()["result"].clone()), (200, json!(3)), "{path}");
+        assert_eq!(
+            (status, body.unwrap()["result"].clone()),
+            (200, json!(3)),
+            "{path}"
+        );
     }
-    let (status, body) = read(server.client.post(server.url("/api/other")).body(call).send().await.unwrap()).await;
-    assert_eq!((status, body.unwrap()["error"]["code"].clone()), (404, json!(-32601)));
+    let (status, body) = read(
+        server
+            .client
+            .post(server.url("/api/other"))
+            .body(call)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body.unwrap()["error"]["code"].clone()),
+        (404, json!(-32601))
+    );
 
-    for content_type in ["application/json; charset=utf-8", "application/json;charset=UTF-8", "text/plain"] {
-        let response = server.client.post(server.url("/api/jsonrpc")).header("content-type", content_type).body(call).send().await.unwrap();
-        assert_eq!(read(response).await.1.unwrap()["result"], json!(3), "{content_type}");
+    for content_type in [
+        "application/json; charset=utf-8",
+        "application/json;charset=UTF-8",
+        "text/plain",
+    ] {
+        let response = server
+            .client
+            .post(server.url("/api/jsonrpc"))
+            .header("content-type", content_type)
+            .body(call)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            read(response).await.1.unwrap()["result"],
+            json!(3),
+            "{content_type}"
+        );
     }
-    let response = server.client.post(server.url("/api/jsonrpc")).header("content-type", "application/xml").body(call).send().await.unwrap();
+    let response = server
+        .client
+        .post(server.url("/api/jsonrpc"))
+        .header("content-type", "application/xml")
+        .body(call)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read(response).await.0, 415);
 
-    for method in [reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::PATCH] {
-        let response = server.client.request(method.clone(), server.url("/api/jsonrpc")).body(call).send().await.unwrap();
-        assert_eq!(response.headers().get("allow").unwrap(), "GET, POST", "{method}");
+    for method in [
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::PATCH,
+    ] {
+        let response = server
+            .client
+            .request(method.clone(), server.url("/api/jsonrpc"))
+            .body(call)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.headers().get("allow").unwrap(),
+            "GET, POST",
+            "{method}"
+        );
         let (status, body) = read(response).await;
-        assert_eq!((status, body.unwrap()["error"]["code"].clone()), (405, json!(-32600)), "{method}");
+        assert_eq!(
+            (status, body.unwrap()["error"]["code"].clone()),
+            (405, json!(-32600)),
+            "{method}"
+        );
     }
 }
 
@@ -278,13 +493,32 @@ async fn malformed_gets_get_the_stated_errors() {
     let params = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("[5,3]");
     for query in [
         format!("method=subtract&jsonrpc=2.0&id=1&params={params}"),
-        format!("method=subtract&jsonrpc=2.0&id=1&params={}", base64::engine::general_purpose::STANDARD.encode("[5,3]").replace('=', "%3D")),
-        format!("method=subtract&jsonrpc=2.0&id=1&params={}", base64::engine::general_purpose::STANDARD.encode("[5,3]")),
+        format!(
+            "method=subtract&jsonrpc=2.0&id=1&params={}",
+            base64::engine::general_purpose::STANDARD
+                .encode("[5,3]")
+                .replace('=', "%3D")
+        ),
+        format!(
+            "method=subtract&jsonrpc=2.0&id=1&params={}",
+            base64::engine::general_purpose::STANDARD.encode("[5,3]")
+        ),
     ] {
-        assert_eq!(server.get(&query).await, (200, Some(json!({"jsonrpc":"2.0","result":2,"id":1}))), "{query}");
+        assert_eq!(
+            server.get(&query).await,
+            (200, Some(json!({"jsonrpc":"2.0","result":2,"id":1}))),
+            "{query}"
+        );
     }
     // No params means no params.
-    assert_eq!(server.get("method=get_data&jsonrpc=2.0&id=7").await.1.unwrap()["result"], json!(["hello", 5]));
+    assert_eq!(
+        server
+            .get("method=get_data&jsonrpc=2.0&id=7")
+            .await
+            .1
+            .unwrap()["result"],
+        json!(["hello", 5])
+    );
     for (query, code) in [
         ("method=sum&jsonrpc=2.0&id=1&params=%zz", -32700),
         ("method=sum&jsonrpc=2.0&id=1&params=%E", -32700),
@@ -297,10 +531,24 @@ async fn malformed_gets_get_the_stated_errors() {
         ("method=sum&jsonrpc=2.0&id=1&params=MQ", -32600),
     ] {
         let (status, body) = server.get(query).await;
-        assert_eq!((status, body.unwrap()["error"]["code"].clone()), (200, json!(code)), "{query}");
+        assert_eq!(
+            (status, body.unwrap()["error"]["code"].clone()),
+            (200, json!(code)),
+            "{query}"
+        );
     }
     let long = format!("method=sum&jsonrpc=2.0&id=1&pad={}", "a".repeat(16 * 1024));
     let (status, body) = server.get(&long).await;
-    assert_eq!((status, body.unwrap()["error"]["code"].clone()), (414, json!(-32600)));
-    assert_eq!(server.get("method=sum&jsonrpc=2.0&id=1&params=WzEsMl0").await.1.unwrap()["result"], json!(3));
+    assert_eq!(
+        (status, body.unwrap()["error"]["code"].clone()),
+        (414, json!(-32600))
+    );
+    assert_eq!(
+        server
+            .get("method=sum&jsonrpc=2.0&id=1&params=WzEsMl0")
+            .await
+            .1
+            .unwrap()["result"],
+        json!(3)
+    );
 }
