@@ -148,8 +148,13 @@ pub fn parse(body: &[u8], max_depth: usize, max_batch: usize) -> Result<Envelope
     if crate::depth::exceeds(body, max_depth) {
         return Err(DecodeError::TooDeep { limit: max_depth });
     }
+    // serde_json checks UTF-8 only in the strings it decodes, not in skipped members; a body
+    // that is not UTF-8 is not JSON text (RFC 8259 section 8.1), wherever the bad byte sits.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(DecodeError::Parse);
+    };
     let too_long = Cell::new(false);
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(text);
     let parsed = EnvelopeSeed {
         max_batch,
         too_long: &too_long,
@@ -485,6 +490,23 @@ mod tests {
         };
         assert_eq!(call.method, "a.b");
         assert!(call.params.is_none());
+    }
+
+    #[test]
+    fn invalid_utf8_anywhere_is_a_parse_error() {
+        // Found by the post_body fuzz target: a bad byte in an ignored member was accepted.
+        for body in [
+            &b"{\"x\":\"\xff\",\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":1}"[..],
+            b"{\"x\":[{\"y\":\"\xc3\"}],\"jsonrpc\":\"2.0\",\"method\":\"m\"}",
+            b"[1,\"\xed\xa0\x80\"]",
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":1}\xff",
+        ] {
+            assert_eq!(
+                parse(body, 64, 10).unwrap_err(),
+                DecodeError::Parse,
+                "{body:?}"
+            );
+        }
     }
 
     #[test]
