@@ -1,0 +1,283 @@
+//! [`KeyAuthenticator`]: the `x-api-key` header in, a [`Caller`] out.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use leanrpc_core::{
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, KeyStatus, KeyStore, RateStatus,
+};
+
+use crate::cache::KeyCache;
+use crate::limit::{FixedWindows, RateLimit, client_bucket};
+use crate::scheme::KeyScheme;
+use crate::time::now_unix;
+use crate::usage::UsageRecorder;
+
+/// How long a key read from the store is trusted before it is read again: revocations take
+/// effect within this time.
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(30);
+/// Failed attempts one client address may make before it is refused with 429.
+pub const DEFAULT_FAILED_ATTEMPT_LIMIT: RateLimit = RateLimit::per_minute(20);
+/// How often, at most, a key's `last_used_at` is written.
+pub const DEFAULT_USAGE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The digest an unknown key id is checked against, so that it costs what a wrong secret costs.
+const DUMMY_DIGEST: [u8; 32] = [0x5a; 32];
+/// Most cached keys, tracked client addresses and rate-limited keys.
+const MAX_TRACKED: usize = 100_000;
+
+/// Authenticates requests by API key against a [`KeyStore`].
+///
+/// Per request: refuse a client address that failed too often → parse the header (length,
+/// prefix, alphabet, checksum) → the key's record from the cache or the store → compare the
+/// secret's digest in constant time → check revocation and expiry → the key's [`Caller`].
+/// Unknown key id, wrong secret, revoked and expired all give [`AuthError::Rejected`].
+///
+/// Cloning is cheap and clones share the cache and the counters, so an application can keep a
+/// clone (to [`forget`](Self::forget) a key it revoked) after handing one to the server.
+pub struct KeyAuthenticator<S: KeyStore> {
+    inner: Arc<Inner<S>>,
+}
+
+struct Inner<S> {
+    store: Arc<S>,
+    scheme: KeyScheme,
+    cache: KeyCache,
+    calls: Option<FixedWindows<String>>,
+    failures: Option<FixedWindows<IpAddr>>,
+    usage: Option<UsageRecorder>,
+}
+
+impl<S: KeyStore> Clone for KeyAuthenticator<S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<S: KeyStore> fmt::Debug for KeyAuthenticator<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("KeyAuthenticator")
+            .field("scheme", &inner.scheme)
+            .field("cache_ttl", &inner.cache.ttl())
+            .field("rate_limit", &inner.calls.as_ref().map(|c| c.limit()))
+            .field(
+                "failed_attempt_limit",
+                &inner.failures.as_ref().map(|f| f.limit()),
+            )
+            .field("records_usage", &inner.usage.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: KeyStore> KeyAuthenticator<S> {
+    /// An authenticator with the defaults (see [`KeyAuthenticatorBuilder`]).
+    pub fn new(store: S) -> Self {
+        Self::builder(store).build()
+    }
+
+    /// Starts configuring an authenticator over `store`. To share the store with other code
+    /// (the key commands, say), pass an `Arc<S>`: it is a [`KeyStore`] too.
+    pub fn builder(store: S) -> KeyAuthenticatorBuilder<S> {
+        KeyAuthenticatorBuilder {
+            store: Arc::new(store),
+            scheme: KeyScheme::default(),
+            cache_ttl: DEFAULT_CACHE_TTL,
+            rate_limit: None,
+            failed_attempt_limit: Some(DEFAULT_FAILED_ATTEMPT_LIMIT),
+            usage_interval: Some(DEFAULT_USAGE_INTERVAL),
+        }
+    }
+
+    /// The key store.
+    pub fn store(&self) -> &S {
+        &self.inner.store
+    }
+
+    /// The key scheme.
+    pub fn scheme(&self) -> &KeyScheme {
+        &self.inner.scheme
+    }
+
+    /// Drops `key_id` from the cache, so a change this process just made to it (such as a
+    /// revocation) applies to the next request rather than after the cache TTL.
+    pub fn forget(&self, key_id: &str) {
+        self.inner.cache.forget(key_id);
+    }
+
+    /// Checks an `x-api-key` value, without the per-address failure limit.
+    pub async fn verify(&self, api_key: Option<&[u8]>) -> Result<Caller, AuthError> {
+        let inner = &*self.inner;
+        let raw = api_key.ok_or(AuthError::Missing)?;
+        let parts = inner.scheme.parse(raw).map_err(|reason| {
+            tracing::debug!(%reason, "malformed API key");
+            AuthError::Malformed
+        })?;
+        let key_id = parts.key_id();
+        let record = match inner.cache.get(key_id, Instant::now()) {
+            Some(record) => record,
+            None => match inner.store.find(key_id).await {
+                Ok(Some(record)) => inner.cache.put(record, Instant::now()),
+                Ok(None) => {
+                    // Spend the digest and compare a known key would cost.
+                    let _ = inner.scheme.hasher().verify(parts.secret(), &DUMMY_DIGEST);
+                    tracing::debug!(key_id, "unknown API key id");
+                    return Err(AuthError::Rejected);
+                }
+                Err(error) => {
+                    tracing::warn!(key_id, %error, "key store lookup failed");
+                    return Err(AuthError::Unavailable);
+                }
+            },
+        };
+        if !inner.scheme.hasher().verify(parts.secret(), &record.digest) {
+            tracing::debug!(key_id, "wrong secret for API key");
+            return Err(AuthError::Rejected);
+        }
+        let now = now_unix();
+        match record.status_at(now) {
+            KeyStatus::Active => {}
+            status => {
+                tracing::debug!(key_id, %status, "API key not active");
+                return Err(AuthError::Rejected);
+            }
+        }
+        if let Some(usage) = &inner.usage {
+            usage.record(key_id, now);
+        }
+        Ok(record.caller())
+    }
+}
+
+impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
+    fn authenticate<'a>(
+        &'a self,
+        credentials: Credentials<'a>,
+    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
+        Box::pin(async move {
+            let failures = self.inner.failures.as_ref();
+            let bucket = credentials.peer.map(client_bucket);
+            if let (Some(failures), Some(bucket)) = (failures, bucket)
+                && let Some(retry_after) = failures.exhausted(&bucket, Instant::now())
+            {
+                tracing::debug!(peer = %bucket, retry_after, "too many failed API key attempts");
+                return Err(AuthError::RateLimited { retry_after });
+            }
+            let result = self.verify(credentials.api_key).await;
+            if let (Some(failures), Some(bucket), Err(AuthError::Malformed | AuthError::Rejected)) =
+                (failures, bucket, &result)
+            {
+                failures.add(&bucket, Instant::now());
+            }
+            result
+        })
+    }
+
+    fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, u64> {
+        let Some(limiter) = &self.inner.calls else {
+            return Ok(RateStatus::Unlimited);
+        };
+        let calls = u64::try_from(calls).unwrap_or(u64::MAX);
+        let remaining = limiter.take(caller.key_id.as_str(), calls, Instant::now())?;
+        Ok(RateStatus::Limited {
+            limit: limiter.limit().max,
+            remaining,
+        })
+    }
+}
+
+/// Configures a [`KeyAuthenticator`].
+///
+/// | setting | default |
+/// |---|---|
+/// | [`scheme`](Self::scheme) | prefix `lt`, plain SHA-256 |
+/// | [`cache_ttl`](Self::cache_ttl) | 30 s ([`DEFAULT_CACHE_TTL`]) |
+/// | [`rate_limit`](Self::rate_limit) | off (Leantime's 120 a minute is [`RateLimit::default`]) |
+/// | [`failed_attempt_limit`](Self::failed_attempt_limit) | 20 a minute per client address |
+/// | [`usage_interval`](Self::usage_interval) | 60 s |
+pub struct KeyAuthenticatorBuilder<S: KeyStore> {
+    store: Arc<S>,
+    scheme: KeyScheme,
+    cache_ttl: Duration,
+    rate_limit: Option<RateLimit>,
+    failed_attempt_limit: Option<RateLimit>,
+    usage_interval: Option<Duration>,
+}
+
+impl<S: KeyStore> fmt::Debug for KeyAuthenticatorBuilder<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyAuthenticatorBuilder")
+            .field("scheme", &self.scheme)
+            .field("cache_ttl", &self.cache_ttl)
+            .field("rate_limit", &self.rate_limit)
+            .field("failed_attempt_limit", &self.failed_attempt_limit)
+            .field("usage_interval", &self.usage_interval)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
+    /// The key format and hasher; must match the one keys were created with.
+    pub fn scheme(mut self, scheme: KeyScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// How long a key read from the store is trusted; revocation takes effect within it.
+    /// `Duration::ZERO` reads the store on every request.
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.cache_ttl = ttl;
+        self
+    }
+
+    /// Calls each key may make per window, counted per call (a batch of N counts N, and is
+    /// refused whole if it does not fit, so a batch larger than the limit never passes); `None`
+    /// turns the limit off.
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Failed attempts (malformed, unknown, wrong, revoked or expired key) one client address
+    /// may make per window before every request from it gets 429 until the window ends; IPv6
+    /// addresses count by /64. `None` turns the limit off. Requests without a known address
+    /// are not limited.
+    pub fn failed_attempt_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.failed_attempt_limit = limit;
+        self
+    }
+
+    /// How often, at most, each key's `last_used_at` is written, off the request path on a
+    /// background thread that drives the store's futures with a minimal executor. `None`
+    /// records nothing and starts no thread.
+    pub fn usage_interval(mut self, interval: Option<Duration>) -> Self {
+        self.usage_interval = interval;
+        self
+    }
+
+    /// Builds the authenticator (starting the usage writer thread, if usage is recorded).
+    pub fn build(self) -> KeyAuthenticator<S> {
+        let usage = self.usage_interval.and_then(|interval| {
+            let secs = i64::try_from(interval.as_secs()).unwrap_or(i64::MAX);
+            UsageRecorder::spawn(Arc::clone(&self.store), secs)
+        });
+        KeyAuthenticator {
+            inner: Arc::new(Inner {
+                store: self.store,
+                scheme: self.scheme,
+                cache: KeyCache::new(self.cache_ttl, MAX_TRACKED),
+                calls: self
+                    .rate_limit
+                    .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),
+                failures: self
+                    .failed_attempt_limit
+                    .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),
+                usage,
+            }),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! API keys for leanrpc, done the way the most trusted APIs do them.
+//!
+//! - **Format** `lt_{key_id}_{secret}` ([`KeyFormat`]): a configurable prefix, a 12-character
+//!   public key id, and a 38-character secret (32 base62 characters from the OS CSPRNG, 190 bits,
+//!   then a base62 CRC32 so mistyped keys are refused before any store lookup). The full key
+//!   exists only when minted ([`ApiKey`], zeroized on drop, redacted in `Debug`).
+//! - **Storage** keeps only SHA-256 of the secret, or HMAC-SHA-256 with a server-side pepper
+//!   ([`SecretHasher`]), compared in constant time: in memory ([`MemoryStore`]) or in a SQLite
+//!   file ([`SqliteStore`], WAL mode, safe to share with the CLI while the server runs).
+//! - **Authentication** ([`KeyAuthenticator`], a [`leanrpc_core::Authenticator`]): one answer
+//!   for unknown, wrong, revoked and expired keys; records cached for 30 s (revocation takes
+//!   effect within that, or at once with a zero TTL) with status checked on every request;
+//!   failed attempts limited per client address; an optional per-key call limit; coarse
+//!   `last_used_at` written off the request path.
+//! - **Management**: [`create_key`], [`revoke_key`], [`rotate_key`], the embeddable
+//!   [`cli::KeysCommand`], and the `leanrpc-keys --db PATH <command>` binary.
+//!
+//! ```
+//! use leanrpc_core::{Authenticator, AuthError, Credentials, Role};
+//! use leanrpc_keys::{KeyAuthenticator, KeyScheme, MemoryStore, NewKey, RateLimit, create_key};
+//!
+//! # futures_executor::block_on(async {
+//! let store = std::sync::Arc::new(MemoryStore::new());
+//! let scheme = KeyScheme::default();
+//! let new = NewKey::new("ci", Role::Editor).projects([7]);
+//! let (key, _stored) = create_key(&*store, &scheme, new).await.unwrap();
+//! // Show `key.reveal()` to its owner once; the store holds only its digest.
+//!
+//! let auth = KeyAuthenticator::builder(store)
+//!     .scheme(scheme)
+//!     .rate_limit(Some(RateLimit::per_minute(120)))
+//!     .build();
+//! let caller = auth
+//!     .authenticate(Credentials { api_key: Some(key.reveal().as_bytes()), peer: None })
+//!     .await
+//!     .unwrap();
+//! assert_eq!((caller.role, caller.projects.as_slice()), (Role::Editor, &[7][..]));
+//!
+//! let wrong = format!("{}x", &key.reveal()[..key.reveal().len() - 1]);
+//! let refused = auth.authenticate(Credentials { api_key: Some(wrong.as_bytes()), peer: None });
+//! assert_eq!(refused.await.unwrap_err(), AuthError::Malformed);
+//! # });
+//! ```
+//!
+//! Mount it with `Server::builder().authenticator(auth)`; the server authenticates once per
+//! HTTP request and charges every call of a batch against the key's rate limit.
+//!
+//! Features: `sqlite` ([`SqliteStore`]) and `cli` ([`cli`]), both on by default.
+
+mod authenticator;
+mod cache;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod digest;
+mod key;
+mod limit;
+mod manage;
+mod memory;
+mod scheme;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+pub mod time;
+mod usage;
+
+pub use authenticator::{
+    DEFAULT_CACHE_TTL, DEFAULT_FAILED_ATTEMPT_LIMIT, DEFAULT_USAGE_INTERVAL, KeyAuthenticator,
+    KeyAuthenticatorBuilder,
+};
+pub use digest::{PEPPER_ENV, SecretHasher};
+pub use key::{
+    ApiKey, CHECKSUM_LEN, InvalidPrefix, KEY_ID_LEN, KeyFormat, KeyParts, MAX_PREFIX_LEN,
+    MalformedKey, MintError, RANDOM_LEN, SECRET_LEN,
+};
+pub use limit::RateLimit;
+pub use manage::{ManageError, Rotation, create_key, revoke_key, rotate_key};
+pub use memory::MemoryStore;
+pub use scheme::{KeyScheme, NewKey};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;

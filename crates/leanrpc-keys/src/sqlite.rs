@@ -1,0 +1,314 @@
+//! [`SqliteStore`]: keys in a SQLite database file, the embedded default.
+//!
+//! The file is opened in WAL mode with a busy timeout, so a server and the key CLI can use it
+//! at the same time: readers never block the writer, and a writer waits for the other's
+//! transaction instead of failing. The schema is created and migrated on open, inside an
+//! immediate transaction, so two processes opening a new file at once do not race.
+//!
+//! All SQLite work runs on one worker thread per store; the async methods hand it a job and
+//! await its answer, so no executor thread ever blocks on the database, and the futures work
+//! under any executor.
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use futures_channel::oneshot;
+use leanrpc_core::{BoxFuture, KeyStore, Role, StoreError, StoredKey};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+/// How long a write waits for another connection's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Schema migrations, in order; `PRAGMA user_version` counts how many have run.
+const MIGRATIONS: &[&str] = &["CREATE TABLE api_keys (
+    key_id       TEXT PRIMARY KEY NOT NULL,
+    name         TEXT NOT NULL,
+    digest       BLOB NOT NULL CHECK (length(digest) = 32),
+    role         TEXT NOT NULL,
+    projects     TEXT NOT NULL, -- JSON array of integers
+    scopes       TEXT NOT NULL, -- JSON array of strings
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER,
+    revoked_at   INTEGER,
+    last_used_at INTEGER
+) STRICT;"];
+
+/// The columns [`from_row`] reads, in its order.
+macro_rules! columns {
+    () => {
+        "key_id, name, digest, role, projects, scopes, created_at, expires_at, revoked_at, \
+         last_used_at"
+    };
+}
+
+const FIND: &str = concat!("SELECT ", columns!(), " FROM api_keys WHERE key_id = ?1");
+const LIST: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM api_keys ORDER BY created_at, key_id"
+);
+const INSERT: &str = concat!(
+    "INSERT INTO api_keys (",
+    columns!(),
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+);
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// A [`KeyStore`] in a SQLite file. Stores digests, never keys.
+pub struct SqliteStore {
+    // `None` only while dropping.
+    jobs: Option<Sender<Job>>,
+    worker: Option<JoinHandle<()>>,
+    path: PathBuf,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, switches it to WAL mode and brings
+    /// its schema up to date. Blocks while it does; call it at startup.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn = Connection::open(&path).map_err(StoreError::backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(StoreError::backend)?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(StoreError::backend)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::backend(format!(
+                "SQLite refused WAL mode (journal_mode is {mode})"
+            )));
+        }
+        // Safe with WAL: a crash loses at most the last commits, never the database.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::backend)?;
+        migrate(&mut conn)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let worker = std::thread::Builder::new()
+            .name("leanrpc-keys-sqlite".to_owned())
+            .spawn(move || {
+                for job in queue {
+                    // A panicking job must not take the store down with it.
+                    let _ = catch_unwind(AssertUnwindSafe(|| job(&mut conn)));
+                }
+            })
+            .map_err(StoreError::backend)?;
+        Ok(Self {
+            jobs: Some(jobs),
+            worker: Some(worker),
+            path,
+        })
+    }
+
+    /// The database file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` on the worker thread and resolves to its result.
+    fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> BoxFuture<'static, Result<T, StoreError>> {
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let _ = answer.send(work(conn));
+        });
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
+        Box::pin(async move {
+            if !sent {
+                return Err(StoreError::backend("the SQLite worker thread has stopped"));
+            }
+            answered
+                .await
+                .map_err(|_| StoreError::backend("the SQLite worker dropped the request"))?
+        })
+    }
+}
+
+impl Drop for SqliteStore {
+    /// Lets the worker finish queued jobs and close the database, so the last connection to
+    /// close checkpoints the WAL into the main file.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(worker) = self.worker.take()
+            && worker.thread().id() != std::thread::current().id()
+        {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::backend)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(StoreError::backend)?;
+    let known = MIGRATIONS.len();
+    let done = usize::try_from(version).unwrap_or(usize::MAX);
+    if done > known {
+        return Err(StoreError::backend(format!(
+            "the key database has schema version {version}; this build knows up to {known}"
+        )));
+    }
+    for sql in &MIGRATIONS[done..] {
+        tx.execute_batch(sql).map_err(StoreError::backend)?;
+    }
+    tx.pragma_update(None, "user_version", known as i64)
+        .map_err(StoreError::backend)?;
+    tx.commit().map_err(StoreError::backend)
+}
+
+fn backend(error: rusqlite::Error) -> StoreError {
+    StoreError::backend(error)
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredKey> {
+    fn invalid(
+        column: usize,
+        error: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, error.into())
+    }
+    let digest: Vec<u8> = row.get(2)?;
+    let role: String = row.get(3)?;
+    let projects: String = row.get(4)?;
+    let scopes: String = row.get(5)?;
+    Ok(StoredKey {
+        key_id: row.get(0)?,
+        name: row.get(1)?,
+        digest: digest
+            .try_into()
+            .map_err(|_| invalid(2, "digest is not 32 bytes"))?,
+        role: role.parse::<Role>().map_err(|e| invalid(3, e))?,
+        projects: serde_json::from_str(&projects).map_err(|e| invalid(4, e))?,
+        scopes: serde_json::from_str(&scopes).map_err(|e| invalid(5, e))?,
+        created_at: row.get(6)?,
+        expires_at: row.get(7)?,
+        revoked_at: row.get(8)?,
+        last_used_at: row.get(9)?,
+    })
+}
+
+/// Runs an `UPDATE` of one key, [`StoreError::NotFound`] if it touched no row.
+fn update_one(conn: &Connection, sql: &str, key_id: &str, at: i64) -> Result<(), StoreError> {
+    match conn
+        .prepare_cached(sql)
+        .and_then(|mut s| s.execute(params![key_id, at]))
+    {
+        Ok(0) => Err(StoreError::NotFound),
+        Ok(_) => Ok(()),
+        Err(error) => Err(backend(error)),
+    }
+}
+
+impl KeyStore for SqliteStore {
+    fn find<'a>(&'a self, key_id: &'a str) -> BoxFuture<'a, Result<Option<StoredKey>, StoreError>> {
+        let key_id = key_id.to_owned();
+        self.run(move |conn| {
+            conn.prepare_cached(FIND)
+                .and_then(|mut s| s.query_row([&key_id], from_row).optional())
+                .map_err(backend)
+        })
+    }
+
+    fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>> {
+        self.run(move |conn| {
+            let projects = serde_json::to_string(&key.projects).map_err(StoreError::backend)?;
+            let scopes = serde_json::to_string(&key.scopes).map_err(StoreError::backend)?;
+            let inserted = conn.prepare_cached(INSERT).and_then(|mut s| {
+                s.execute(params![
+                    key.key_id,
+                    key.name,
+                    &key.digest[..],
+                    key.role.as_str(),
+                    projects,
+                    scopes,
+                    key.created_at,
+                    key.expires_at,
+                    key.revoked_at,
+                    key.last_used_at,
+                ])
+            });
+            match inserted {
+                Ok(_) => Ok(()),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+                {
+                    Err(StoreError::Duplicate)
+                }
+                Err(error) => Err(backend(error)),
+            }
+        })
+    }
+
+    fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>> {
+        self.run(|conn| {
+            let mut statement = conn.prepare_cached(LIST).map_err(backend)?;
+            let rows = statement.query_map([], from_row).map_err(backend)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+        })
+    }
+
+    fn revoke<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>> {
+        let key_id = key_id.to_owned();
+        self.run(move |conn| {
+            update_one(
+                conn,
+                "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?2) WHERE key_id = ?1",
+                &key_id,
+                at,
+            )
+        })
+    }
+
+    fn expire<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>> {
+        let key_id = key_id.to_owned();
+        self.run(move |conn| {
+            update_one(
+                conn,
+                "UPDATE api_keys SET expires_at = min(coalesce(expires_at, ?2), ?2) \
+                 WHERE key_id = ?1",
+                &key_id,
+                at,
+            )
+        })
+    }
+
+    fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>> {
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
+            {
+                let mut statement = tx
+                    .prepare_cached(
+                        "UPDATE api_keys SET last_used_at = ?2 \
+                         WHERE key_id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2)",
+                    )
+                    .map_err(backend)?;
+                for (key_id, at) in &uses {
+                    statement.execute(params![key_id, at]).map_err(backend)?;
+                }
+            }
+            tx.commit().map_err(backend)
+        })
+    }
+}
