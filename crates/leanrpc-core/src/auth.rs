@@ -180,12 +180,20 @@ pub trait Authenticator: Send + Sync + 'static {
         credentials: Credentials<'a>,
     ) -> BoxFuture<'a, Result<Caller, AuthError>>;
 
-    /// Counts `calls` calls against the caller's rate limit; `Err` carries seconds to wait.
-    /// The default does not limit.
-    fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, u64> {
+    /// Counts `calls` calls against the caller's rate limit. The default does not limit.
+    fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, Throttled> {
         let _ = (caller, calls);
         Ok(RateStatus::Unlimited)
     }
+}
+
+/// A request refused by the caller's rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttled {
+    /// Calls allowed per window.
+    pub limit: u64,
+    /// Seconds until the client may retry.
+    pub retry_after: u64,
 }
 
 /// The caller's rate-limit standing after a request was charged.

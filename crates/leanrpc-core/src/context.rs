@@ -75,6 +75,12 @@ impl fmt::Debug for CallContext<'_> {
 /// A handler parameter filled from the call's context rather than from JSON params, like an
 /// axum extractor. The macro treats every reference-typed parameter (`&Caller`, `&CallContext`)
 /// and every parameter marked `#[rpc(context)]` this way.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be taken from the call context",
+    label = "reference params are filled from the call context, not from the JSON params",
+    note = "context params are `&Caller`, `Option<&Caller>`, `&CallContext<'_>`, `RequestId`, or types implementing `FromContext`",
+    note = "to read it from the JSON params, take it by value: `Vec<i64>`, not `&Vec<i64>`"
+)]
 pub trait FromContext<'a>: Sized {
     /// Extracts the value; an error is answered to the client as is.
     fn from_context(ctx: &'a CallContext<'a>) -> Result<Self, RpcError>;

@@ -350,7 +350,7 @@ fn validate<'de>(
             why: Invalid::Id,
         };
     }
-    if !jsonrpc.is_some_and(|v| json_string(v).as_deref() == Some("2.0")) {
+    if jsonrpc.is_none_or(|v| json_string(v).as_deref() != Some("2.0")) {
         return invalid(Invalid::Version);
     }
     let Some(method) = method.and_then(json_string) else {

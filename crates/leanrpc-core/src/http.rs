@@ -80,13 +80,19 @@ impl HttpResponse {
     /// The 413 answer for a body over `limit` bytes, for adapters that refuse a body before
     /// buffering it (the same answer [`Server::handle`] gives).
     pub fn payload_too_large(limit: usize) -> Self {
-        Self::error(413, RpcError::invalid_request().data(format!("body larger than {limit} bytes")))
+        Self::error(
+            413,
+            RpcError::invalid_request().data(format!("body larger than {limit} bytes")),
+        )
     }
 
     /// The 400 answer for a body that could not be read (the client went away or sent a
     /// malformed stream).
     pub fn unreadable_body() -> Self {
-        Self::error(400, RpcError::parse_error().data("the request body could not be read"))
+        Self::error(
+            400,
+            RpcError::parse_error().data("the request body could not be read"),
+        )
     }
 
     /// The value of header `name`, if set.
@@ -160,7 +166,9 @@ impl Server {
         };
         let caller = match auth.authenticate(credentials).await {
             Ok(caller) => caller,
-            Err(AuthError::RateLimited { retry_after }) => return too_many(&envelope, retry_after),
+            Err(AuthError::RateLimited { retry_after }) => {
+                return too_many(&envelope, retry_after, None);
+            }
             Err(error) => {
                 tracing::debug!(?error, peer = ?req.peer, "authentication failed");
                 let id = match &envelope {
@@ -180,7 +188,9 @@ impl Server {
         };
         let rate = match auth.charge(&caller, calls) {
             Ok(rate) => rate,
-            Err(retry_after) => return too_many(&envelope, retry_after),
+            Err(throttled) => {
+                return too_many(&envelope, throttled.retry_after, Some(throttled.limit));
+            }
         };
         let mut response = HttpResponse::json(
             200,
@@ -213,7 +223,8 @@ impl Server {
     }
 }
 
-fn too_many(envelope: &Envelope<'_>, retry_after: u64) -> HttpResponse {
+/// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.
+fn too_many(envelope: &Envelope<'_>, retry_after: u64, limit: Option<u64>) -> HttpResponse {
     let id = match envelope {
         Envelope::Single(Item::Call(call)) => call.id,
         _ => None,
@@ -228,6 +239,11 @@ fn too_many(envelope: &Envelope<'_>, retry_after: u64) -> HttpResponse {
     response
         .headers
         .push(("x-ratelimit-remaining", "0".to_owned()));
+    if let Some(limit) = limit {
+        response
+            .headers
+            .push(("x-ratelimit-limit", limit.to_string()));
+    }
     response
 }
 

@@ -31,7 +31,9 @@ pub mod registry;
 mod response;
 pub mod server;
 
-pub use auth::{Access, AuthError, Authenticator, Caller, Credentials, RateStatus, Role};
+pub use auth::{
+    Access, AuthError, Authenticator, Caller, Credentials, RateStatus, Role, Throttled,
+};
 pub use context::{CallContext, FromContext, HeaderSource, NoHeaders, RequestId};
 pub use envelope::{Call, Envelope, Id, Item};
 pub use error::{ErrorCode, RpcError};

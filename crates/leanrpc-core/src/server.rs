@@ -110,6 +110,14 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+/// A service instance waiting to be bound, with the methods found for its type.
+struct Mount {
+    type_id: TypeId,
+    type_name: &'static str,
+    instance: Arc<dyn Any + Send + Sync>,
+    defs: Vec<&'static MethodDef>,
+}
+
 /// Builds a [`Server`]: namespace, path, limits, auth, and the mounted services.
 pub struct ServerBuilder {
     namespace: Option<String>,
@@ -117,12 +125,7 @@ pub struct ServerBuilder {
     limits: Limits,
     auth: Option<Arc<dyn Authenticator>>,
     default_role: Role,
-    services: Vec<(
-        TypeId,
-        &'static str,
-        Arc<dyn Any + Send + Sync>,
-        Vec<&'static MethodDef>,
-    )>,
+    services: Vec<Mount>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -133,7 +136,11 @@ impl fmt::Debug for ServerBuilder {
             .field("limits", &self.limits)
             .field(
                 "services",
-                &self.services.iter().map(|s| s.1).collect::<Vec<_>>(),
+                &self
+                    .services
+                    .iter()
+                    .map(|s| s.type_name)
+                    .collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
     }
@@ -186,26 +193,28 @@ impl ServerBuilder {
 
     /// Mounts a service instance: every method the link-time registry holds for `T` becomes
     /// callable. [`build`](Self::build) fails if the registry holds none.
-    pub fn service<T: RpcService>(mut self, instance: T) -> Self {
+    pub fn service<T: RpcService>(self, instance: T) -> Self {
         let id = TypeId::of::<T>();
         let defs = registry::registered()
             .filter(|d| (d.service_type)() == id)
             .collect();
-        self.services
-            .push((id, std::any::type_name::<T>(), Arc::new(instance), defs));
-        self
+        self.mount(instance, defs)
     }
 
     /// Mounts a service instance from its explicit method list, bypassing the link-time
     /// registry: the fallback for linkers that drop unreferenced registrations.
-    pub fn service_explicit<T: RpcService>(mut self, instance: T) -> Self {
+    pub fn service_explicit<T: RpcService>(self, instance: T) -> Self {
         let defs = T::methods().iter().collect();
-        self.services.push((
-            TypeId::of::<T>(),
-            std::any::type_name::<T>(),
-            Arc::new(instance),
+        self.mount(instance, defs)
+    }
+
+    fn mount<T: RpcService>(mut self, instance: T, defs: Vec<&'static MethodDef>) -> Self {
+        self.services.push(Mount {
+            type_id: TypeId::of::<T>(),
+            type_name: std::any::type_name::<T>(),
+            instance: Arc::new(instance),
             defs,
-        ));
+        });
         self
     }
 
@@ -220,11 +229,17 @@ impl ServerBuilder {
         let mut exact = HashMap::new();
         let mut normalized: HashMap<Box<str>, usize> = HashMap::new();
         let mut seen_types = Vec::new();
-        for (id, type_name, instance, mut defs) in self.services {
-            if seen_types.contains(&id) {
+        for Mount {
+            type_id,
+            type_name,
+            instance,
+            mut defs,
+        } in self.services
+        {
+            if seen_types.contains(&type_id) {
                 return Err(BuildError::DuplicateService { type_name });
             }
-            seen_types.push(id);
+            seen_types.push(type_id);
             if defs.is_empty() {
                 return Err(BuildError::NotRegistered { type_name });
             }
@@ -401,7 +416,10 @@ impl Server {
                 // The futures are built before the first await so that no closure type is held
                 // across it (which would make the future's Send-ness depend on higher-ranked
                 // lifetimes the compiler cannot prove).
-                let calls: Vec<_> = items.iter().map(|item| self.answer_owned(item, caller, headers)).collect();
+                let calls: Vec<_> = items
+                    .iter()
+                    .map(|item| self.answer_owned(item, caller, headers))
+                    .collect();
                 let answers: Vec<Vec<u8>> = futures_util::stream::iter(calls)
                     .buffered(self.inner.limits.batch_concurrency.max(1))
                     .collect()
@@ -411,7 +429,12 @@ impl Server {
         }
     }
 
-    async fn answer_owned(&self, item: &Item<'_>, caller: Option<&Caller>, headers: &dyn HeaderSource) -> Vec<u8> {
+    async fn answer_owned(
+        &self,
+        item: &Item<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+    ) -> Vec<u8> {
         let mut out = Vec::new();
         self.answer_item(item, caller, headers, &mut out).await;
         out

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leanrpc_core::{
     AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest,
-    HttpResponse, RateStatus, Role, Server,
+    HttpResponse, RateStatus, Role, Server, Throttled,
 };
 
 /// Accepts exactly the key `good`, counts authentications, and allows `budget` calls in all.
@@ -38,10 +38,13 @@ impl Authenticator for &'static FakeAuth {
         })
     }
 
-    fn charge(&self, _: &Caller, calls: usize) -> Result<RateStatus, u64> {
+    fn charge(&self, _: &Caller, calls: usize) -> Result<RateStatus, Throttled> {
         let mut budget = self.budget.lock().unwrap();
         if *budget < calls as u64 {
-            return Err(30);
+            return Err(Throttled {
+                limit: 10,
+                retry_after: 30,
+            });
         }
         *budget -= calls as u64;
         Ok(RateStatus::Limited {
@@ -151,6 +154,7 @@ fn authenticated_batches_are_charged_per_call_and_authenticated_once() {
     let response = post(&server, Some(b"good"), &format!("[{CALL},{CALL},{CALL}]"));
     assert_eq!(response.status, 429);
     assert_eq!(response.header("retry-after"), Some("30"));
+    assert_eq!(response.header("x-ratelimit-limit"), Some("10"));
     assert_eq!(response.header("x-ratelimit-remaining"), Some("0"));
     assert!(text(&response).contains("-32003"));
     // A single call still fits.

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use leanrpc_core::{
     AuthError, Authenticator, BoxFuture, Caller, Credentials, KeyStatus, KeyStore, RateStatus,
+    Throttled,
 };
 
 use crate::cache::KeyCache;
@@ -177,12 +178,17 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         })
     }
 
-    fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, u64> {
+    fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, Throttled> {
         let Some(limiter) = &self.inner.calls else {
             return Ok(RateStatus::Unlimited);
         };
         let calls = u64::try_from(calls).unwrap_or(u64::MAX);
-        let remaining = limiter.take(caller.key_id.as_str(), calls, Instant::now())?;
+        let remaining = limiter
+            .take(caller.key_id.as_str(), calls, Instant::now())
+            .map_err(|retry_after| Throttled {
+                limit: limiter.limit().max,
+                retry_after,
+            })?;
         Ok(RateStatus::Limited {
             limit: limiter.limit().max,
             remaining,

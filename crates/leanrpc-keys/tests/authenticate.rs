@@ -311,8 +311,9 @@ fn calls_are_rate_limited_per_key_counting_each_call_of_a_batch() {
             remaining: 1
         })
     );
-    let retry_after = auth.charge(&a, 2).unwrap_err();
-    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let throttled = auth.charge(&a, 2).unwrap_err();
+    assert_eq!(throttled.limit, 5);
+    assert!((1..=60).contains(&throttled.retry_after), "{throttled:?}");
     assert_eq!(
         auth.charge(&a, 1),
         Ok(RateStatus::Limited {
