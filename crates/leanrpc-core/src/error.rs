@@ -134,10 +134,11 @@ impl RpcError {
         Self::new(ErrorCode::INVALID_PARAMS).data(data)
     }
 
-    /// -32602 Invalid params naming one field and the reason: `data = {"field", "reason"}`.
-    pub fn invalid_field(field: &str, reason: impl fmt::Display) -> Self {
+    /// -32602 Invalid params naming one parameter and the reason: `data = {"param", "reason"}`,
+    /// the same shape the binding errors use.
+    pub fn invalid_param(param: &str, reason: impl fmt::Display) -> Self {
         Self::new(ErrorCode::INVALID_PARAMS)
-            .data(serde_json::json!({ "field": field, "reason": reason.to_string() }))
+            .data(serde_json::json!({ "param": param, "reason": reason.to_string() }))
     }
 
     /// -32603 Internal error, without details (details belong in the server's log).
@@ -247,11 +248,11 @@ mod tests {
     fn serializes_without_data_when_absent() {
         let json = serde_json::to_string(&RpcError::method_not_found()).unwrap();
         assert_eq!(json, r#"{"code":-32601,"message":"Method not found"}"#);
-        let json = serde_json::to_string(&RpcError::invalid_field("headline", "must not be empty"))
+        let json = serde_json::to_string(&RpcError::invalid_param("headline", "must not be empty"))
             .unwrap();
         assert_eq!(
             json,
-            r#"{"code":-32602,"message":"Invalid params","data":{"field":"headline","reason":"must not be empty"}}"#
+            r#"{"code":-32602,"message":"Invalid params","data":{"param":"headline","reason":"must not be empty"}}"#
         );
     }
 }

@@ -1,0 +1,116 @@
+//! Run with: cargo run --release -p tickets
+//!
+//! A Leantime-style projects and tickets API: SQLite data, API keys with roles and project
+//! scopes, served under the `leantime.rpc` namespace at `/api/jsonrpc`. The library part builds
+//! the [`App`] so that both HTTP stacks (axum in `main.rs`, plain hyper in `examples/hyper-server`)
+//! serve exactly the same thing.
+
+pub mod db;
+pub mod model;
+pub mod service;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use leanrpc::{KeyStore, Role, Server};
+use leanrpc_keys::{
+    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, NewKey, RateLimit, SecretHasher, SqliteStore,
+};
+
+pub use db::Db;
+pub use service::{Projects, Tickets};
+
+/// The namespace every method name starts with, as in Leantime.
+pub const NAMESPACE: &str = "leantime.rpc";
+
+/// Where the data lives when no `--data` is given.
+pub const DEFAULT_DATA_DIR: &str = "tickets-data";
+
+/// An error while opening or serving the app.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// How to open the app.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The data directory (created if missing).
+    pub data_dir: PathBuf,
+    /// Calls a minute per key; also turns on the per-address limit on failed authentication.
+    /// `None` (the default) limits nothing.
+    pub rate_limit: Option<u64>,
+}
+
+impl Options {
+    /// Options for `data_dir` with no rate limit.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            rate_limit: None,
+        }
+    }
+}
+
+/// The tickets database file inside a data directory.
+pub fn tickets_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("tickets.sqlite3")
+}
+
+/// The API key database file inside a data directory.
+pub fn keys_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys.sqlite3")
+}
+
+/// The key scheme the server and `tickets keys` share: `lt_` keys, peppered with
+/// `LEANRPC_KEY_PEPPER` when it is set.
+pub fn key_scheme() -> KeyScheme {
+    KeyScheme::new(KeyFormat::default(), SecretHasher::from_env())
+}
+
+/// Opens the key store of a data directory (creating the directory if needed).
+pub fn open_keys(data_dir: &Path) -> Result<SqliteStore, Error> {
+    std::fs::create_dir_all(data_dir)?;
+    Ok(SqliteStore::open(keys_path(data_dir))?)
+}
+
+/// The built application: the JSON-RPC server and the stores behind it.
+#[derive(Debug)]
+pub struct App {
+    /// The JSON-RPC server, ready to mount on any HTTP stack.
+    pub server: Server,
+    /// The tickets database.
+    pub db: Db,
+    /// The API key store.
+    pub keys: Arc<SqliteStore>,
+}
+
+impl App {
+    /// Opens the data directory (creating files and schema on first use) and builds the server.
+    pub fn open(options: &Options) -> Result<Self, Error> {
+        let keys = Arc::new(open_keys(&options.data_dir)?);
+        let db = Db::open(&tickets_path(&options.data_dir))?;
+        let limit = options.rate_limit.map(RateLimit::per_minute);
+        let auth = KeyAuthenticator::builder(Arc::clone(&keys))
+            .scheme(key_scheme())
+            .rate_limit(limit)
+            .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT))
+            .build();
+        let server = Server::builder()
+            .namespace(NAMESPACE)
+            .authenticator(auth)
+            .default_role(Role::Admin)
+            .service(Projects::new(db.clone()))
+            .service(Tickets::new(db.clone()))
+            .build()?;
+        Ok(Self { server, db, keys })
+    }
+
+    /// On a first start with no keys at all, creates an owner key and returns it (to be shown
+    /// once). Returns `None` when keys exist.
+    pub async fn first_owner_key(&self) -> Result<Option<ApiKey>, Error> {
+        if !self.keys.list().await?.is_empty() {
+            return Ok(None);
+        }
+        let new = NewKey::new("owner (created on first start)", Role::Owner);
+        let (key, _) = leanrpc_keys::create_key(&*self.keys, &key_scheme(), new).await?;
+        Ok(Some(key))
+    }
+}

@@ -1,0 +1,112 @@
+//! Run with: cargo run --release -p tickets
+//!
+//! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
+//! API keys in the same data directory, also while the server runs.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use leanrpc_keys::cli::KeysCommand;
+use tickets::{App, DEFAULT_DATA_DIR, Options};
+
+/// A Leantime-style projects and tickets JSON-RPC API.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve(ServeArgs),
+    /// Manage API keys.
+    Keys {
+        /// The data directory.
+        #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The data directory.
+    #[arg(long, default_value = DEFAULT_DATA_DIR)]
+    data: PathBuf,
+    /// Calls per minute per key (off by default); also limits failed authentication per address.
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<u64>,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data: PathBuf::from(DEFAULT_DATA_DIR),
+            rate_limit: None,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(args).await,
+        Command::Keys { data, command } => keys(data, command).await,
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+    let app = App::open(&Options {
+        data_dir: args.data.clone(),
+        rate_limit: args.rate_limit,
+    })?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}{}", app.server.path());
+    if let Some(key) = app.first_owner_key().await? {
+        // Shown once, on stdout only: the store keeps nothing but its digest.
+        println!(
+            "\nCreated an owner API key (shown only this once; store it now):\n\n    {key}\n\nTry it:\n\n    curl -s {url} -H 'x-api-key: {key}' -d '{{\"jsonrpc\":\"2.0\",\"method\":\"leantime.rpc.projects.getAll\",\"params\":{{}},\"id\":1}}'\n",
+            key = key.reveal()
+        );
+    }
+    tracing::info!(data = %args.data.display(), "listening on {url}");
+    leanrpc_axum::serve(
+        listener,
+        leanrpc_axum::router(app.server.clone()),
+        leanrpc_axum::shutdown_signal(),
+    )
+    .await?;
+    tracing::info!("stopped accepting; in-flight calls finished; closing the database");
+    app.db.close();
+    Ok(())
+}
+
+async fn keys(data: PathBuf, command: KeysCommand) -> Result<(), tickets::Error> {
+    let store = tickets::open_keys(&data)?;
+    let mut out = std::io::stdout().lock();
+    leanrpc_keys::cli::run(&store, &tickets::key_scheme(), command, &mut out).await?;
+    Ok(())
+}
