@@ -1,8 +1,66 @@
 //! leanrpc: serve a Leantime-style JSON-RPC 2.0 API from annotated Rust impl blocks.
 //!
-//! This facade re-exports [`leanrpc_core`] and the `#[rpc_service]` macro.
+//! This facade re-exports [`leanrpc_core`] and the [`rpc_service`] macro. Annotate an impl
+//! block, mount an instance on a [`Server`], and call it, here in process (an HTTP adapter such
+//! as `leanrpc-axum` serves the same server over HTTP):
+//!
+//! ```
+//! use leanrpc::{Caller, RpcError, Server, rpc_service};
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize)]
+//! struct Ticket {
+//!     id: i64,
+//!     title: String,
+//! }
+//!
+//! struct Tickets;
+//!
+//! #[rpc_service("tickets")]
+//! impl Tickets {
+//!     /// Returns one ticket.
+//!     async fn get_ticket(&self, caller: Option<&Caller>, id: i64) -> Result<Ticket, RpcError> {
+//!         let _ = caller; // `Some` when the server authenticates callers
+//!         match id {
+//!             1 => Ok(Ticket { id, title: "First".into() }),
+//!             _ => Err(RpcError::not_found()),
+//!         }
+//!     }
+//!
+//!     /// Lists ticket ids, `limit` defaulting to 0 (no limit).
+//!     #[rpc(alias = "list")]
+//!     fn all_ids(&self, #[rpc(default)] limit: usize) -> Vec<i64> {
+//!         let ids = vec![1, 2, 3];
+//!         if limit == 0 { ids } else { ids.into_iter().take(limit).collect() }
+//!     }
+//! }
+//!
+//! # futures_executor::block_on(async {
+//! let server = Server::builder().namespace("leantime.rpc").service(Tickets).build()?;
+//! let call = |body: &'static str| {
+//!     let server = server.clone();
+//!     async move { String::from_utf8(server.call(body).await.unwrap()).unwrap() }
+//! };
+//! assert_eq!(
+//!     call(r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":{"id":"1"},"id":1}"#).await,
+//!     r#"{"jsonrpc":"2.0","result":{"id":1,"title":"First"},"id":1}"#
+//! );
+//! assert_eq!(
+//!     call(r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.list","params":[2],"id":2}"#).await,
+//!     r#"{"jsonrpc":"2.0","result":[1,2],"id":2}"#
+//! );
+//! assert_eq!(
+//!     call(r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.get_ticket","params":[9],"id":3}"#).await,
+//!     r#"{"jsonrpc":"2.0","error":{"code":-32002,"message":"Not found"},"id":3}"#
+//! );
+//! # Ok::<(), leanrpc::BuildError>(())
+//! # }).unwrap();
+//! ```
+//!
+//! The [`rpc_service`] documentation lists every attribute, parameter kind and rule.
 
 pub use leanrpc_core::*;
+pub use leanrpc_macros::rpc_service;
 
 #[doc(hidden)]
 #[path = "private.rs"]

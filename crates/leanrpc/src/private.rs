@@ -40,6 +40,11 @@ pub fn check_project<P: ProjectArg + ?Sized>(
 }
 
 /// A parameter that names projects: `i64`, `Option<i64>`, slices and vectors of them.
+#[diagnostic::on_unimplemented(
+    message = "`#[rpc(project = \"...\")]` needs a param holding project ids, found `{Self}`",
+    label = "expected an integer, or an `Option`, slice or `Vec` of integers",
+    note = "project ids are integers, as in Leantime"
+)]
 pub trait ProjectArg {
     /// Calls `f` on each project id; stops at the first error.
     fn each(&self, f: &mut dyn FnMut(i64) -> Result<(), RpcError>) -> Result<(), RpcError>;
@@ -121,6 +126,57 @@ pub trait WriteValue {
 impl<T: Serialize> WriteValue for &Ret<T> {
     fn write_into(self, out: &mut Vec<u8>) -> Result<(), RpcError> {
         write_value(out, &self.0)
+    }
+}
+
+/// The tag [`ResultKind`] selects for a handler returning a `Result` (possibly through an alias).
+#[derive(Debug, Clone, Copy)]
+pub struct ResultTag;
+
+/// The tag [`ValueKind`] selects for a handler returning any other type.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueTag;
+
+/// Chosen for `&Ret<Result<T, E>>`, whatever `T` and `E` are.
+///
+/// Unlike [`WriteResult`], selection has no trait bounds: it only sorts results from values,
+/// and the bounds sit on [`ResultTag::write`], so a missing `Serialize` is one plain E0277 on
+/// the user's return type rather than a "method exists but its trait bounds were not
+/// satisfied" error.
+pub trait ResultKind {
+    /// The tag.
+    fn kind(&self) -> ResultTag {
+        ResultTag
+    }
+}
+
+impl<T, E> ResultKind for Ret<Result<T, E>> {}
+
+/// Chosen, through one more auto-reference, for any other `&Ret<T>`.
+pub trait ValueKind {
+    /// The tag.
+    fn kind(&self) -> ValueTag {
+        ValueTag
+    }
+}
+
+impl<T> ValueKind for &Ret<T> {}
+
+impl ResultTag {
+    /// Writes the result or returns the converted error.
+    pub fn write<T: Serialize, E: Into<RpcError>>(
+        self,
+        out: &mut Vec<u8>,
+        result: Result<T, E>,
+    ) -> Result<(), RpcError> {
+        write_result(out, result)
+    }
+}
+
+impl ValueTag {
+    /// Writes the value.
+    pub fn write<T: Serialize>(self, out: &mut Vec<u8>, value: T) -> Result<(), RpcError> {
+        write_value(out, &value)
     }
 }
 
