@@ -20,13 +20,13 @@ impl Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_spec-server"))
             .args(["--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn spec-server");
-        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
         let mut line = String::new();
-        let mut reader = BufReader::new(stdout);
+        let mut reader = BufReader::new(stderr);
         let url = loop {
             line.clear();
             assert!(
@@ -136,6 +136,7 @@ fn as_get(request: &Value) -> Option<String> {
             ("params", v) => base64::engine::general_purpose::STANDARD.encode(v.to_string()),
             ("id", Value::Number(n)) => n.to_string(),
             ("id", Value::String(s)) if s.parse::<f64>().is_err() => s.clone(),
+            ("id", _) => return None,
             (_, Value::String(s)) => s.clone(),
             _ => return None,
         };
@@ -279,7 +280,7 @@ async fn section_7_examples_over_post_and_get() {
         assert_eq!((status, body), (200, expected.clone()), "GET ?{query}");
     }
     assert_eq!(
-        get_cases, 7,
+        get_cases, 6,
         "the single requests GET can express were all sent as GET"
     );
 }

@@ -11,6 +11,7 @@ pub mod service;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use leanrpc::{KeyStore, Role, Server};
 use leanrpc_keys::{
@@ -37,14 +38,18 @@ pub struct Options {
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
     pub rate_limit: Option<u64>,
+    /// How long a verified key is trusted before the store is asked again; revocation takes
+    /// effect within it. Zero asks the store on every request.
+    pub key_cache_ttl: Duration,
 }
 
 impl Options {
-    /// Options for `data_dir` with no rate limit.
+    /// Options for `data_dir` with no rate limit and the default key cache TTL.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
             rate_limit: None,
+            key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL,
         }
     }
 }
@@ -90,6 +95,7 @@ impl App {
         let limit = options.rate_limit.map(RateLimit::per_minute);
         let auth = KeyAuthenticator::builder(Arc::clone(&keys))
             .scheme(key_scheme())
+            .cache_ttl(options.key_cache_ttl)
             .rate_limit(limit)
             .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT))
             .build();

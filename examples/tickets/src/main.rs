@@ -43,6 +43,10 @@ struct ServeArgs {
     /// Calls per minute per key (off by default); also limits failed authentication per address.
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
+    /// Seconds a verified key is trusted before the key store is asked again (revocation takes
+    /// effect within this); 0 asks the store on every request.
+    #[arg(long, value_name = "SECS", default_value_t = leanrpc_keys::DEFAULT_CACHE_TTL.as_secs())]
+    key_cache_ttl: u64,
 }
 
 impl Default for ServeArgs {
@@ -51,6 +55,7 @@ impl Default for ServeArgs {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from(DEFAULT_DATA_DIR),
             rate_limit: None,
+            key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
         }
     }
 }
@@ -76,11 +81,13 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
         .init();
     let app = App::open(&Options {
         data_dir: args.data.clone(),
         rate_limit: args.rate_limit,
+        key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
     })?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;

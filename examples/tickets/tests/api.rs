@@ -1,0 +1,417 @@
+//! The tickets API over real HTTP: the seed documentation's requests, every method, validation,
+//! roles, scopes and project isolation.
+
+mod support;
+
+use serde_json::json;
+use support::{TicketsServer, project, ticket};
+
+#[tokio::test]
+async fn the_seed_requests_work_verbatim() {
+    let server = TicketsServer::start(&[]);
+    assert!(
+        server.owner.starts_with("lt_"),
+        "first start prints an owner key"
+    );
+    assert!(
+        server
+            .stdout
+            .lock()
+            .unwrap()
+            .contains("curl -s http://127.0.0.1:"),
+        "and a curl line"
+    );
+    let p = project(&server, "Website").await;
+    for i in 1..=9 {
+        assert_eq!(ticket(&server, p, &format!("Ticket {i}")).await, i);
+    }
+    let (status, _, answer) = server
+        .post(
+            Some(&server.owner),
+            r#"{"method":"leantime.rpc.tickets.getTicket","jsonrpc":"2.0","id":"1","params":{"id":"9"}}"#,
+        )
+        .await;
+    let answer = answer.unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(answer["id"], "1");
+    assert_eq!(answer["result"]["id"], 9);
+    assert_eq!(answer["result"]["headline"], "Ticket 9");
+
+    let get = format!(
+        "{}/?method=leantime.rpc.tickets.getTicket&jsonrpc=2.0&id=1&params=eyJpZCI6IjkifQ%3D%3D",
+        server.url.replace("/api/jsonrpc", "/api/jsonRPC")
+    );
+    let response = server
+        .client
+        .get(&get)
+        .header("x-api-key", &server.owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (answer["id"].clone(), answer["result"]["id"].clone()),
+        (json!(1), json!(9))
+    );
+}
+
+#[tokio::test]
+async fn every_method_round_trips() {
+    let server = TicketsServer::start(&[]);
+    let key = server.owner.clone();
+    let p = server
+        .ok(
+            &key,
+            "projects.addProject",
+            json!({"name": "Ops", "details": "on call"}),
+        )
+        .await;
+    assert_eq!(
+        server
+            .ok(&key, "projects.getProject", json!({"id": p}))
+            .await,
+        json!({"id": p, "name": "Ops", "details": "on call"})
+    );
+    assert_eq!(
+        server
+            .ok(&key, "projects.getAll", json!({}))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let t = server
+        .ok(&key, "tickets.addTicket", json!({"projectId": p, "headline": "Disk full", "description": "db01", "status": "blocked"}))
+        .await;
+    let got = server.ok(&key, "tickets.getTicket", json!({"id": t})).await;
+    assert_eq!(
+        (
+            got["projectId"].clone(),
+            got["headline"].clone(),
+            got["description"].clone(),
+            got["status"].clone()
+        ),
+        (
+            p.clone(),
+            json!("Disk full"),
+            json!("db01"),
+            json!("blocked")
+        )
+    );
+    assert!(got["createdAt"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        server
+            .ok(
+                &key,
+                "tickets.updateTicket",
+                json!({"id": t, "status": "done"})
+            )
+            .await,
+        json!(true)
+    );
+    assert_eq!(
+        server
+            .ok(&key, "tickets.getAll", json!({"status": "done"}))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        server
+            .ok(
+                &key,
+                "tickets.getAll",
+                json!({"projectId": p, "status": "new"})
+            )
+            .await,
+        json!([])
+    );
+    assert_eq!(
+        server
+            .ok(&key, "tickets.deleteTicket", json!({"id": t}))
+            .await,
+        json!(true)
+    );
+    assert_eq!(
+        server
+            .err(&key, "tickets.getTicket", json!({"id": t}))
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(
+                &key,
+                "tickets.updateTicket",
+                json!({"id": t, "headline": "x"})
+            )
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(&key, "tickets.deleteTicket", json!({"id": t}))
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(&key, "projects.getProject", json!({"id": 99}))
+            .await,
+        -32002
+    );
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_the_reason() {
+    let server = TicketsServer::start(&[]);
+    let key = server.owner.clone();
+    let p = project(&server, "P").await;
+    for (params, param, reason) in [
+        (
+            json!({"projectId": p, "headline": "  "}),
+            "headline",
+            "must not be empty",
+        ),
+        (
+            json!({"projectId": 77, "headline": "x"}),
+            "projectId",
+            "no such project",
+        ),
+        (
+            json!({"projectId": p, "headline": "x", "status": "bogus"}),
+            "status",
+            "unknown variant `bogus`",
+        ),
+        (
+            json!({"projectId": p}),
+            "headline",
+            "missing required param",
+        ),
+        (
+            json!({"projectId": "one", "headline": "x"}),
+            "projectId",
+            "invalid",
+        ),
+    ] {
+        let (status, answer) = server.call(&key, "tickets.addTicket", params.clone()).await;
+        assert_eq!(
+            (status, answer["error"]["code"].clone()),
+            (200, json!(-32602)),
+            "{params}"
+        );
+        assert_eq!(
+            answer["error"]["data"]["param"], param,
+            "{params}: {answer}"
+        );
+        assert!(
+            answer["error"]["data"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains(reason),
+            "{params}: {answer}"
+        );
+    }
+    // A typo must not silently run with defaults (Leantime's worst trap).
+    let (_, answer) = server
+        .call(&key, "tickets.getAll", json!({"projectID": p}))
+        .await;
+    assert_eq!(answer["error"]["code"], -32602);
+    assert_eq!(answer["error"]["data"]["unknown"], json!(["projectID"]));
+}
+
+#[tokio::test]
+async fn a_project_scoped_key_sees_and_touches_only_its_projects() {
+    let server = TicketsServer::start(&[]);
+    let (p1, p2) = (project(&server, "one").await, project(&server, "two").await);
+    let (t1, t2) = (
+        ticket(&server, p1, "mine").await,
+        ticket(&server, p2, "theirs").await,
+    );
+    let scoped = server.create_key(&["--role", "manager", "--project", &p1.to_string()]);
+
+    assert_eq!(
+        server.ok(&scoped, "projects.getAll", json!({})).await,
+        json!([{"id": p1, "name": "one", "details": ""}])
+    );
+    assert_eq!(
+        server
+            .ok(&scoped, "tickets.getAll", json!({}))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        server
+            .ok(&scoped, "tickets.getAll", json!({"projectId": p2}))
+            .await,
+        json!([])
+    );
+    assert_eq!(
+        server
+            .ok(&scoped, "tickets.getTicket", json!({"id": t1}))
+            .await["headline"],
+        "mine"
+    );
+    // Another project's objects answer exactly like missing ones: no existence oracle.
+    assert_eq!(
+        server
+            .err(&scoped, "projects.getProject", json!({"id": p2}))
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(&scoped, "tickets.getTicket", json!({"id": t2}))
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(
+                &scoped,
+                "tickets.updateTicket",
+                json!({"id": t2, "headline": "pwned"})
+            )
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(&scoped, "tickets.deleteTicket", json!({"id": t2}))
+            .await,
+        -32002
+    );
+    assert_eq!(
+        server
+            .err(
+                &scoped,
+                "tickets.addTicket",
+                json!({"projectId": p2, "headline": "x"})
+            )
+            .await,
+        -32001
+    );
+    assert_eq!(
+        server
+            .err(&scoped, "projects.addProject", json!({"name": "three"}))
+            .await,
+        -32001
+    );
+    // Nothing changed in project two.
+    assert_eq!(
+        server
+            .ok(&server.owner, "tickets.getTicket", json!({"id": t2}))
+            .await["headline"],
+        "theirs"
+    );
+}
+
+#[tokio::test]
+async fn roles_and_scopes_guard_every_write() {
+    let server = TicketsServer::start(&[]);
+    let p = project(&server, "P").await;
+    let t = ticket(&server, p, "t").await;
+    let readonly = server.create_key(&["--role", "readonly"]);
+    let editor = server.create_key(&["--role", "editor"]);
+    let read_scoped = server.create_key(&["--role", "owner", "--scope", "tickets:read"]);
+    let writes = [
+        ("projects.addProject", json!({"name": "x"})),
+        (
+            "tickets.addTicket",
+            json!({"projectId": p, "headline": "x"}),
+        ),
+        ("tickets.updateTicket", json!({"id": t, "headline": "x"})),
+        ("tickets.deleteTicket", json!({"id": t})),
+    ];
+    for (method, params) in &writes {
+        assert_eq!(
+            server.err(&readonly, method, params.clone()).await,
+            -32001,
+            "readonly {method}"
+        );
+        assert_eq!(
+            server.err(&read_scoped, method, params.clone()).await,
+            -32001,
+            "scoped {method}"
+        );
+    }
+    assert_eq!(
+        server
+            .ok(&readonly, "tickets.getTicket", json!({"id": t}))
+            .await["id"],
+        t
+    );
+    // An editor may add and update tickets but not delete them or add projects.
+    assert!(
+        server
+            .ok(
+                &editor,
+                "tickets.addTicket",
+                json!({"projectId": p, "headline": "e"})
+            )
+            .await
+            .is_i64()
+    );
+    assert_eq!(
+        server
+            .ok(
+                &editor,
+                "tickets.updateTicket",
+                json!({"id": t, "headline": "e"})
+            )
+            .await,
+        json!(true)
+    );
+    assert_eq!(
+        server
+            .err(&editor, "tickets.deleteTicket", json!({"id": t}))
+            .await,
+        -32001
+    );
+    assert_eq!(
+        server
+            .err(&editor, "projects.addProject", json!({"name": "x"}))
+            .await,
+        -32001
+    );
+}
+
+#[tokio::test]
+async fn a_batch_is_authorized_call_by_call() {
+    let server = TicketsServer::start(&[]);
+    let p = project(&server, "P").await;
+    let t = ticket(&server, p, "t").await;
+    let readonly = server.create_key(&["--role", "readonly"]);
+    let batch = json!([
+        {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.getTicket", "params": {"id": t}, "id": "read"},
+        {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.deleteTicket", "params": {"id": t}, "id": "delete"},
+        {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.addTicket", "params": {"projectId": p, "headline": "x"}},
+        {"jsonrpc": "2.0", "method": "leantime.rpc.projects.getAll", "id": "list"}
+    ]);
+    let (status, _, answer) = server.post(Some(&readonly), &batch.to_string()).await;
+    let answers = answer.unwrap();
+    let answers = answers.as_array().unwrap();
+    assert_eq!((status, answers.len()), (200, 3));
+    let by_id = |id: &str| answers.iter().find(|a| a["id"] == id).unwrap().clone();
+    assert_eq!(by_id("read")["result"]["id"], t);
+    assert_eq!(by_id("delete")["error"]["code"], -32001);
+    assert_eq!(by_id("list")["result"].as_array().unwrap().len(), 1);
+    // The forbidden notification did not run.
+    assert_eq!(
+        server
+            .ok(&server.owner, "tickets.getAll", json!({}))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -1,0 +1,226 @@
+//! Starts the real `tickets` binary on a loopback port with a fresh data directory, and talks to
+//! it over HTTP.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_tickets");
+
+/// A running tickets server; killed on drop.
+pub struct TicketsServer {
+    child: Child,
+    pub url: String,
+    pub data: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+    /// The owner key printed on first start.
+    pub owner: String,
+    /// Everything the server wrote to stdout (the one-time key banner).
+    pub stdout: Arc<Mutex<String>>,
+    /// Everything the server logged (stderr).
+    pub logs: Arc<Mutex<String>>,
+    pub client: reqwest::Client,
+}
+
+impl TicketsServer {
+    /// Starts a server on a fresh data directory.
+    pub fn start(args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_owned();
+        Self::start_at(&data, Some(dir), args)
+    }
+
+    /// Starts a server on `data`, which may already hold data and keys.
+    pub fn start_at(data: &Path, dir: Option<tempfile::TempDir>, args: &[&str]) -> Self {
+        let fresh = !data.join("keys.sqlite3").exists();
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(args)
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tickets");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let logs = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        drain(child.stdout.take().unwrap(), Arc::clone(&stdout), None);
+        drain(child.stderr.take().unwrap(), Arc::clone(&logs), Some(tx));
+        let url = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server logs its address");
+        // A first start prints the owner key on stdout before logging its address on stderr;
+        // the two pipes are read by different threads, so wait for the banner to arrive.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while fresh
+            && !stdout.lock().unwrap().contains("Try it")
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let owner = stdout
+            .lock()
+            .unwrap()
+            .split_whitespace()
+            .find(|w| w.starts_with("lt_") && !w.contains('\''))
+            .unwrap_or_default()
+            .to_owned();
+        Self {
+            child,
+            url,
+            data: data.to_owned(),
+            _dir: dir,
+            owner,
+            stdout,
+            logs,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// Runs `tickets keys ARGS --data DIR` and returns its stdout.
+    pub fn keys(&self, args: &[&str]) -> String {
+        let output = Command::new(BIN)
+            .arg("keys")
+            .args(args)
+            .arg("--data")
+            .arg(&self.data)
+            .output()
+            .expect("run tickets keys");
+        assert!(
+            output.status.success(),
+            "tickets keys {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Creates a key and returns it (the last line of `keys create`).
+    pub fn create_key(&self, args: &[&str]) -> String {
+        let mut full = vec!["create"];
+        full.extend_from_slice(args);
+        self.keys(&full).lines().last().unwrap().trim().to_owned()
+    }
+
+    /// POSTs a raw body, returning status, headers and parsed body.
+    pub async fn post(
+        &self,
+        key: Option<&str>,
+        body: &str,
+    ) -> (u16, reqwest::header::HeaderMap, Option<Value>) {
+        let mut request = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(key) = key {
+            request = request.header("x-api-key", key);
+        }
+        let response = request.send().await.expect("POST");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = (!bytes.is_empty()).then(|| serde_json::from_slice(&bytes).expect("JSON body"));
+        (status, headers, body)
+    }
+
+    /// Calls `leantime.rpc.METHOD` with `params` as `key`; returns the HTTP status and the answer.
+    pub async fn call(&self, key: &str, method: &str, params: Value) -> (u16, Value) {
+        let body = json!({"jsonrpc": "2.0", "method": format!("leantime.rpc.{method}"), "params": params, "id": 1});
+        let (status, _, answer) = self.post(Some(key), &body.to_string()).await;
+        (status, answer.expect("an answer"))
+    }
+
+    /// The result of a call that must succeed.
+    pub async fn ok(&self, key: &str, method: &str, params: Value) -> Value {
+        let (status, answer) = self.call(key, method, params.clone()).await;
+        assert_eq!(status, 200, "{method} {params}: {answer}");
+        assert!(answer.get("error").is_none(), "{method} {params}: {answer}");
+        answer["result"].clone()
+    }
+
+    /// The error code of a call that must fail in-band (HTTP 200).
+    pub async fn err(&self, key: &str, method: &str, params: Value) -> i64 {
+        let (status, answer) = self.call(key, method, params.clone()).await;
+        assert_eq!(status, 200, "{method} {params}: {answer}");
+        answer["error"]["code"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{method} {params}: expected an error, got {answer}"))
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
+        self.child.wait().expect("wait")
+    }
+
+    /// Kills the server abruptly (SIGKILL).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Hands the data directory over (for a restart) and stops this server abruptly.
+    pub fn into_data(mut self) -> (PathBuf, Option<tempfile::TempDir>) {
+        self.kill();
+        (self.data.clone(), self._dir.take())
+    }
+}
+
+impl Drop for TicketsServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Copies a child's output into `sink`; the first "listening on URL" goes to `url`.
+fn drain(
+    stream: impl Read + Send + 'static,
+    sink: Arc<Mutex<String>>,
+    url: Option<mpsc::Sender<String>>,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let (Some(tx), Some(at)) = (&url, line.find("listening on http://")) {
+                let rest = &line[at + "listening on ".len()..];
+                let _ = tx.send(rest.split_whitespace().next().unwrap().to_owned());
+            }
+            let mut sink = sink.lock().unwrap();
+            sink.push_str(&line);
+            sink.push('\n');
+        }
+    });
+}
+
+/// Creates project `name` and returns its id.
+pub async fn project(server: &TicketsServer, name: &str) -> i64 {
+    server
+        .ok(&server.owner, "projects.addProject", json!({"name": name}))
+        .await
+        .as_i64()
+        .unwrap()
+}
+
+/// Creates a ticket and returns its id.
+pub async fn ticket(server: &TicketsServer, project: i64, headline: &str) -> i64 {
+    server
+        .ok(
+            &server.owner,
+            "tickets.addTicket",
+            json!({"projectId": project, "headline": headline}),
+        )
+        .await
+        .as_i64()
+        .unwrap()
+}
