@@ -1,14 +1,14 @@
 //! Mounts a [`leanrpc_core::Server`] on axum (and so on any tower stack).
 //!
 //! The adapter maps the HTTP request to the core's transport-neutral [`HttpRequest`] and the
-//! core's [`HttpResponse`] back, and enforces the body limit before the body is buffered.
-//! Every protocol rule lives in the core.
+//! core's [`HttpResponse`] back, and enforces the body limits before and while the body is
+//! buffered. Every protocol rule lives in the core.
 //!
 //! ```no_run
 //! # async fn run(server: leanrpc_core::Server) -> std::io::Result<()> {
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! let app = leanrpc_axum::router(server).route("/health", axum::routing::get(|| async { "ok" }));
-//! leanrpc_axum::serve(listener, app, std::future::pending()).await
+//! leanrpc_axum::serve(listener, app, leanrpc_axum::shutdown_signal()).await
 //! # }
 //! ```
 
@@ -17,6 +17,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -24,7 +25,9 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use leanrpc_core::{HeaderSource, HttpRequest, HttpResponse, Server};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use leanrpc_core::{BoxFuture, HeaderSource, HttpRequest, HttpResponse, Server};
+use tower_service::Service as _;
 
 /// A router that answers the server's endpoint path (ignoring case and a trailing slash) and
 /// gives every other path a JSON 404. Add your own routes to it with `.route(...)`.
@@ -32,19 +35,100 @@ pub fn router(server: Server) -> Router {
     Router::new().fallback_service(JsonRpcService::new(server))
 }
 
-/// Serves `app` on `listener` with client addresses available to the core (for per-address
-/// limits), until `shutdown` completes; in-flight requests finish first.
+/// Connection-level settings for [`serve_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// How long a client may take to send a request's headers (default 10 s): a slowloris
+    /// client trickling headers is disconnected after it.
+    pub header_read_timeout: Duration,
+    /// How long in-flight requests may take to finish after shutdown begins (default 30 s).
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Serves `app` on `listener` with [`ServeOptions::default`] until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve_with(listener, app, ServeOptions::default(), shutdown).await
+}
+
+/// Serves `app` on `listener` (HTTP/1.1) until `shutdown` completes: then it stops accepting,
+/// lets in-flight requests finish (up to `shutdown_grace`), and returns. Client addresses reach
+/// the core (for per-address limits) as axum's `ConnectInfo<SocketAddr>`.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout);
+    let builder = builder.http1_only();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                let mut app = app.clone();
+                async move { app.call(request.map(Body::new)).await }
+            },
+        );
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %peer, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(options.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("in-flight requests did not finish within the shutdown grace period");
+    }
+    Ok(())
+}
+
+/// tokio's clock for [`leanrpc_core::ServerBuilder::call_timeout`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tokio;
+
+impl leanrpc_core::Timer for Tokio {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }
 
 /// The endpoint as a tower service, for stacks that mount services directly.
@@ -79,9 +163,12 @@ impl tower_service::Service<Request> for JsonRpcService {
 pub async fn handle(server: &Server, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let body = if parts.method == Method::POST {
-        match read_body(body, &parts.headers, server.limits().max_body_bytes).await {
-            Ok(bytes) => bytes,
-            Err(response) => return into_response(response),
+        let limits = server.limits();
+        let read = read_body(body, &parts.headers, limits.max_body_bytes);
+        match tokio::time::timeout(limits.body_read_timeout, read).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(response)) => return into_response(response),
+            Err(_) => return into_response(HttpResponse::body_timeout()),
         }
     } else {
         Bytes::new()

@@ -95,6 +95,14 @@ impl HttpResponse {
         )
     }
 
+    /// The 408 answer for a body that did not arrive within `limits.body_read_timeout`.
+    pub fn body_timeout() -> Self {
+        Self::error(
+            408,
+            RpcError::invalid_request().data("the request body did not arrive in time"),
+        )
+    }
+
     /// The value of header `name`, if set.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

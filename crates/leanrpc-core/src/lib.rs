@@ -42,7 +42,7 @@ pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
 pub use params::{ParamDef, Params};
 pub use registry::{Invocation, MethodDef, Registration, RpcService};
-pub use server::{BuildError, MountedMethod, Server, ServerBuilder};
+pub use server::{BuildError, MountedMethod, Server, ServerBuilder, Timer};
 
 /// A boxed, sendable future: the shape of every handler and of the async plug-in traits.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -17,6 +17,10 @@ pub struct Limits {
     pub max_response_bytes: usize,
     /// How many calls of one batch run at the same time (default 32).
     pub batch_concurrency: usize,
+    /// How long an HTTP adapter waits for a complete request body (default 30 s): a client
+    /// that sends its body byte by byte cannot hold a connection longer. Over it: HTTP 408.
+    /// Enforced by the adapters, which own the clock.
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Limits {
@@ -33,6 +37,7 @@ impl Default for Limits {
             max_query_bytes: 16 * 1024,
             max_response_bytes: 16 * 1024 * 1024,
             batch_concurrency: 32,
+            body_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

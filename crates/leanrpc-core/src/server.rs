@@ -5,9 +5,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
+use futures_util::future::Either;
 use futures_util::{FutureExt, StreamExt};
 
+use crate::BoxFuture;
 use crate::auth::{Authenticator, Caller, Role};
 use crate::context::{CallContext, HeaderSource, NoHeaders};
 use crate::envelope::{self, Call, DecodeError, Envelope, Item};
@@ -32,6 +35,7 @@ struct Inner {
     pub(crate) limits: Limits,
     pub(crate) auth: Option<Arc<dyn Authenticator>>,
     default_role: Role,
+    call_timeout: Option<CallTimeout>,
 }
 
 /// A built JSON-RPC server: cheap to clone, shared by every connection.
@@ -125,6 +129,7 @@ pub struct ServerBuilder {
     limits: Limits,
     auth: Option<Arc<dyn Authenticator>>,
     default_role: Role,
+    call_timeout: Option<CallTimeout>,
     services: Vec<Mount>,
 }
 
@@ -154,6 +159,7 @@ impl Default for ServerBuilder {
             limits: Limits::default(),
             auth: None,
             default_role: Role::Admin,
+            call_timeout: None,
             services: Vec::new(),
         }
     }
@@ -188,6 +194,16 @@ impl ServerBuilder {
     /// annotated is reachable only by administrators, never by accident).
     pub fn default_role(mut self, role: Role) -> Self {
         self.default_role = role;
+        self
+    }
+
+    /// Answers a call that runs longer than `limit` with -32000 and cancels it (its future is
+    /// dropped). `timer` supplies the sleep; `leanrpc_axum::TokioTimer` is tokio's. Off by default.
+    pub fn call_timeout(mut self, limit: Duration, timer: impl Timer) -> Self {
+        self.call_timeout = Some(CallTimeout {
+            timer: Arc::new(timer),
+            limit,
+        });
         self
     }
 
@@ -289,6 +305,7 @@ impl ServerBuilder {
                 },
                 auth: self.auth,
                 default_role: self.default_role,
+                call_timeout: self.call_timeout,
             }),
         })
     }
@@ -512,15 +529,47 @@ impl Server {
         let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
             (bound.def.handler)(&*bound.instance, invocation)
         }));
-        let finished = match started {
-            Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
-            Err(panic) => Err(panic),
+        let future = match started {
+            Ok(future) => future,
+            Err(_) => return Err(panicked(&bound.full_name)),
         };
-        finished.unwrap_or_else(|_| {
-            tracing::error!(method = %bound.full_name, "handler panicked; answered -32603");
-            Err(RpcError::internal())
-        })
+        let guarded = AssertUnwindSafe(future).catch_unwind();
+        let finished = match &self.inner.call_timeout {
+            None => guarded.await,
+            Some(timeout) => {
+                let expired = timeout.timer.sleep(timeout.limit);
+                match futures_util::future::select(std::pin::pin!(guarded), expired).await {
+                    Either::Left((finished, _)) => finished,
+                    Either::Right(((), _)) => {
+                        // Dropping the handler's future cancels it and frees what it held.
+                        tracing::warn!(method = %bound.full_name, "call timed out; answered -32000");
+                        return Err(RpcError::server_error().data(format!(
+                            "the call did not finish within {} ms",
+                            timeout.limit.as_millis()
+                        )));
+                    }
+                }
+            }
+        };
+        finished.unwrap_or_else(|_| Err(panicked(&bound.full_name)))
     }
+}
+
+fn panicked(method: &str) -> RpcError {
+    tracing::error!(%method, "handler panicked; answered -32603");
+    RpcError::internal()
+}
+
+/// A sleep source for per-call timeouts, so the core stays free of any async runtime
+/// (`leanrpc-axum` provides one for tokio).
+pub trait Timer: Send + Sync + 'static {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+}
+
+struct CallTimeout {
+    timer: Arc<dyn Timer>,
+    limit: Duration,
 }
 
 fn join_batch(answers: Vec<Vec<u8>>) -> Vec<u8> {

@@ -24,6 +24,9 @@ pub use service::{Projects, Tickets};
 /// The namespace every method name starts with, as in Leantime.
 pub const NAMESPACE: &str = "leantime.rpc";
 
+/// How long one call may run before it is answered -32000 and cancelled.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Where the data lives when no `--data` is given.
 pub const DEFAULT_DATA_DIR: &str = "tickets-data";
 
@@ -103,6 +106,7 @@ impl App {
             .namespace(NAMESPACE)
             .authenticator(auth)
             .default_role(Role::Admin)
+            .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
             .service(Projects::new(db.clone()))
             .service(Tickets::new(db.clone()))
             .build()?;
