@@ -127,7 +127,9 @@ fn generate(service: &Service<'_>) -> TokenStream {
     for (index, method) in service.exported().enumerate() {
         let params = format_ident!("__LEANRPC_PARAMS_{}", index);
         let handler = format_ident!("__leanrpc_handler_{}", index);
-        items.extend(param_defs(method, &params, &names));
+        if !method.is_raw() {
+            items.extend(param_defs(method, &params, &names));
+        }
         items.extend(handler_fn(service, method, &params, &handler, &names));
         defs.push(method_def(
             service,
@@ -241,7 +243,8 @@ fn handler_fn(
             Kind::Raw => value,
             _ => quote!(#value?),
         };
-        bindings.extend(quote! { let #arg: #ty = #value; });
+        let annotation = replace_self(ty.to_token_stream(), self_ty);
+        bindings.extend(quote! { let #arg: #annotation = #value; });
         if p.kind.is_json() && project.is_some() && p.rust_name() == project {
             let check = call_at(
                 ty,
@@ -403,6 +406,26 @@ fn method_def(
     }
 }
 
+/// `tokens` with `Self` replaced by the service type: the handler lives outside the impl block.
+fn replace_self(tokens: TokenStream, self_ty: &Type) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Ident(i) if i == "Self" => TokenTree::Group(proc_macro2::Group::new(
+                Delimiter::None,
+                self_ty.to_token_stream(),
+            )),
+            TokenTree::Group(g) => {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), replace_self(g.stream(), self_ty));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// `tokens` moved to where `user` is written, keeping their hygiene, so that a trait bound they
 /// fail is reported on the user's tokens instead of on the attribute.
 ///
@@ -533,5 +556,39 @@ mod tests {
             let ty: Type = syn::parse_str(text).unwrap();
             assert_eq!(type_string(&ty), text);
         }
+    }
+
+    #[test]
+    fn expansion_is_valid_rust_without_our_attributes() {
+        let out = rpc_service(
+            quote!("tickets", min_role = "readonly"),
+            quote! {
+                impl Tickets {
+                    /// Doc.
+                    #[rpc(alias = "get", project = "project_id")]
+                    async fn get_ticket(&self, c: &Caller, project_id: i64, #[rpc(default)] x: u8) -> Result<T, E> {}
+                    #[rpc(skip)]
+                    fn new() -> Self {}
+                    fn sum(&self, p: Params<'_>) {}
+                }
+            },
+        );
+        let text = out.to_string();
+        assert!(!text.contains("# [rpc"), "{text}");
+        assert!(!text.contains("compile_error"), "{text}");
+        let file: syn::File = syn::parse2(out).unwrap();
+        assert_eq!(file.items.len(), 2);
+    }
+
+    #[test]
+    fn errors_keep_the_impl_block() {
+        let out = rpc_service(
+            quote!(),
+            quote!(impl S { fn f(self) {} #[rpc(skip)] fn g() {} }),
+        );
+        let text = out.to_string();
+        assert!(text.contains("compile_error"), "{text}");
+        assert!(text.contains("impl S"), "{text}");
+        assert!(!text.contains("# [rpc"), "{text}");
     }
 }

@@ -1,4 +1,4 @@
-// A method returns nothing, `()`, any `Serialize` type, `Result<T, E>`, or an alias of `Result`.
+// A method returns nothing, `()`, any `Serialize` type (`Self` too), `Result<T, E>`, or an alias of `Result`.
 use leanrpc::{RpcError, Server, rpc_service};
 
 /// An alias whose name does not say `Result`: still answered as a result or an error.
@@ -17,6 +17,7 @@ impl From<AppError> for RpcError {
     }
 }
 
+#[derive(Clone, serde::Deserialize, serde::Serialize)]
 struct Svc;
 
 #[rpc_service("svc")]
@@ -49,6 +50,11 @@ impl Svc {
         Err(AppError)
     }
 
+    fn echo(&self, other: Self, more: Vec<Self>) -> Self {
+        let _ = (other, more);
+        self.clone()
+    }
+
     fn opaque(&self) -> impl serde::Serialize + use<> {
         [1, 2]
     }
@@ -71,4 +77,5 @@ fn main() {
     assert!(call("aliased", "[true]").contains("-32002"));
     assert!(call("app", "[]").contains("-32002"));
     assert_eq!(call("opaque", "[]"), result("[1,2]"));
+    assert_eq!(call("echo", "[null,[null]]"), result("null"));
 }
