@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# The interop suite: real JSON-RPC clients, none written by us, against the running tickets
+# server.
+#
+#   python  requests + jsonrpcclient, tinyrpc     (interop/python, pinned in requirements.txt)
+#   node    jayson                               (interop/node, pinned in package-lock.json)
+#   rust    jsonrpsee's HTTP client              (interop/rust-client, pinned in its Cargo.lock)
+#   curl    the two seed requests (POST and GET) with exact answers
+#
+# Builds `tickets`, starts it on a free loopback port with a fresh data directory, reads the
+# owner key it prints, creates project 1 with tickets 1..9, mints an editor key for project 1,
+# then runs every client. Each prints `PASS <client> <case>` or `FAIL <client> <case>: why`
+# (and `NOTE` lines saying what it did on the wire); the last line is `N passed, M failed`.
+# Exits non-zero on any failure. A missing interpreter is installed with apt-get or the run
+# fails loudly: no client is ever skipped.
+#
+# Usage: bash interop/run.sh        (from anywhere; honours CARGO_TARGET_DIR)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+INTEROP=$ROOT/interop
+
+say() { printf '==> interop: %s\n' "$*"; }
+die() {
+    printf '\ninterop: FATAL: %s\n' "$*" >&2
+    exit 1
+}
+
+# --- tools: install what is missing, or fail loudly ----------------------------------------
+
+APT_UPDATED=
+apt_install() {
+    command -v apt-get >/dev/null || die "need $* but apt-get is not available: install them by hand"
+    [ "$(id -u)" = 0 ] || die "need $* but not root: install them by hand (apt-get install $*)"
+    if [ -z "$APT_UPDATED" ]; then
+        say "apt-get update"
+        apt-get update -qq || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+    say "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+        || die "apt-get install $* failed"
+}
+
+command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup) first"
+command -v curl >/dev/null || apt_install curl ca-certificates
+command -v python3 >/dev/null || apt_install python3 python3-venv
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+fi
+NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
+[ "$NODE_MAJOR" -ge 20 ] || die "jayson 5.0.0 needs node >= 20, found $(node --version): install a newer node"
+say "using $(python3 --version), node $(node --version), npm $(npm --version), $(cargo --version)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-interop.XXXXXX")
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Runs a setup command quietly; shows its output and stops the run when it fails.
+quiet() {
+    local log=$WORK/step.log
+    if ! "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        die "failed: $*"
+    fi
+}
+
+# --- build and install the clients ---------------------------------------------------------
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+say "cargo build -p tickets"
+cargo build -p tickets --quiet
+TICKETS=$TARGET_DIR/debug/tickets
+[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
+
+say "cargo build interop/rust-client (jsonrpsee, --locked)"
+CARGO_TARGET_DIR=$TARGET_DIR cargo build --quiet --locked --manifest-path "$INTEROP/rust-client/Cargo.toml"
+JSONRPSEE_CLIENT=$TARGET_DIR/debug/leanrpc-interop-client
+[ -x "$JSONRPSEE_CLIENT" ] || die "no jsonrpsee client at $JSONRPSEE_CLIENT"
+
+VENV=$INTEROP/python/.venv
+STAMP="$(python3 --version) $(sha256sum "$INTEROP/python/requirements.txt" | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ]; then
+    say "python venv in interop/python/.venv (pip install -r requirements.txt)"
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV" >"$WORK/venv.log" 2>&1; then
+        # Debian's python3 keeps venv (ensurepip) in a separate package.
+        rm -rf "$VENV"
+        py=$(python3 -c 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")')
+        apt_install python3-venv "$py-venv"
+        quiet python3 -m venv "$VENV"
+    fi
+    quiet "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --no-deps \
+        --require-virtualenv -r "$INTEROP/python/requirements.txt"
+    quiet "$VENV/bin/python" -m pip check --disable-pip-version-check
+    printf '%s' "$STAMP" >"$VENV/.stamp"
+fi
+
+say "npm ci in interop/node (jayson)"
+(cd "$INTEROP/node" && quiet npm ci --no-audit --no-fund --loglevel=error)
+
+# --- the server ----------------------------------------------------------------------------
+
+DATA=$WORK/data
+say "starting tickets on a free loopback port, data in a fresh temp dir"
+"$TICKETS" serve --listen 127.0.0.1:0 --data "$DATA" >"$WORK/server.out" 2>"$WORK/server.err" &
+SERVER_PID=$!
+URL=
+OWNER_KEY=
+for _ in $(seq 1 100); do
+    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" | head -n1 || true)
+    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" | tr -d ' ' | head -n1 || true)
+    [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$URL" ] || [ -z "$OWNER_KEY" ]; then
+    cat "$WORK/server.out" "$WORK/server.err" >&2
+    die "the server did not print its URL and owner key"
+fi
+BASE=${URL%/api/jsonrpc}
+say "server at $URL"
+
+# One JSON-RPC call with the owner key; prints the result member (compact JSON).
+rpc() {
+    local answer
+    answer=$(curl -sS --max-time 10 "$URL" -H "x-api-key: $OWNER_KEY" \
+        -H 'content-type: application/json' -d "$1") || die "setup call failed: $1"
+    python3 -c 'import json, sys
+answer = json.loads(sys.argv[1])
+if "result" not in answer:
+    sys.exit("setup call answered " + sys.argv[1])
+print(json.dumps(answer["result"], separators=(",", ":")))' "$answer" || die "setup: $1"
+}
+
+TICKET9_HEADLINE="Fix the login page"
+TICKET9_DESCRIPTION="Users see a blank page after signing in."
+[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"name":"Interop","details":"made by interop/run.sh"},"id":1}')" = 1 ] \
+    || die "project 1 was not created as 1"
+for n in 1 2 3 4 5 6 7 8; do
+    id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"projectId":1,"headline":"Ticket '"$n"'"},"id":1}')
+    [ "$id" = "$n" ] || die "ticket $n was created as $id"
+done
+id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'"},"id":1}')
+[ "$id" = 9 ] || die "ticket 9 was created as $id"
+CREATED_AT=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAll","params":{"projectId":1},"id":1}' \
+    | python3 -c 'import json, sys; print(next(t["createdAt"] for t in json.load(sys.stdin) if t["id"] == 9))')
+TICKET9_JSON='{"id":9,"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'","status":"new","createdAt":"'"$CREATED_AT"'"}'
+
+# The clients use an editor key limited to project 1, minted while the server runs.
+EDITOR_KEY=$("$TICKETS" keys create --data "$DATA" --role editor --project 1 --name interop | tail -n1)
+[[ "$EDITOR_KEY" == lt_* ]] || die "tickets keys create printed no key"
+say "project 1, tickets 1..9 and an editor key for project 1 are ready"
+
+# --- the clients ---------------------------------------------------------------------------
+
+RESULTS=$WORK/results
+: >"$RESULTS"
+report() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+
+# curl: the two seed requests, answers compared byte for byte.
+curl_case() {
+    local case=$1 expected=$2
+    shift 2
+    local out
+    if ! out=$(curl -sS --max-time 10 -H "x-api-key: $OWNER_KEY" -w '\n%{http_code} %{content_type}' "$@" 2>&1); then
+        report "FAIL curl $case: curl failed: $out"
+        return
+    fi
+    local body=${out%$'\n'*} status=${out##*$'\n'}
+    if [ "$status" != "200 application/json" ]; then
+        report "FAIL curl $case: HTTP/type '$status', body $body"
+    elif [ "$body" != "$expected" ]; then
+        report "FAIL curl $case: expected $expected, got $body"
+    else
+        report "PASS curl $case"
+    fi
+}
+curl_case seed-post '{"jsonrpc":"2.0","result":'"$TICKET9_JSON"',"id":"1"}' \
+    "$URL" -d '{"method":"leantime.rpc.tickets.getTicket","jsonrpc":"2.0","id":"1","params":{"id":"9"}}'
+report 'NOTE curl seed-post: curl -d sends Content-Type application/x-www-form-urlencoded; "id":"1" comes back a string, "9" binds to the integer id'
+curl_case seed-get '{"jsonrpc":"2.0","result":'"$TICKET9_JSON"',"id":1}' \
+    "$BASE/api/jsonRPC/?method=leantime.rpc.tickets.getTicket&jsonrpc=2.0&id=1&params=eyJpZCI6IjkifQ%3D%3D"
+report 'NOTE curl seed-get: /api/jsonRPC/ matches the endpoint; the query id=1 reads as the number 1'
+
+export LEANRPC_URL=$URL LEANRPC_KEY=$EDITOR_KEY LEANRPC_TICKET9_HEADLINE=$TICKET9_HEADLINE
+
+# Runs one client (with its own ticket for notifications); its lines go to the results, and
+# a crash, a hang or a missing core case is a failure too.
+run_client() {
+    local client=$1 ticket=$2
+    shift 2
+    local out=$WORK/$client.out rc=0
+    say "running $client"
+    LEANRPC_TICKET=$ticket timeout 120 "$@" >"$out" 2>"$WORK/$client.err" || rc=$?
+    grep -E '^(PASS|FAIL|NOTE) ' "$out" | tee -a "$RESULTS" || true
+    local case
+    for case in named-call positional-call notification batch; do
+        grep -qE "^(PASS|FAIL) $client $case(:|\$)" "$out" \
+            || report "FAIL $client $case: not reported"
+    done
+    if [ "$rc" != 0 ] && ! grep -q "^FAIL $client " "$out"; then
+        report "FAIL $client exit: exited with status $rc"
+        tail -n 20 "$WORK/$client.err" >&2
+    fi
+}
+
+(cd "$INTEROP/python" && run_client python-jsonrpcclient 1 "$VENV/bin/python" jsonrpcclient_client.py)
+(cd "$INTEROP/python" && run_client python-tinyrpc 2 "$VENV/bin/python" tinyrpc_client.py)
+(cd "$INTEROP/node" && run_client node-jayson 3 node jayson_client.js)
+run_client rust-jsonrpsee 4 "$JSONRPSEE_CLIENT"
+
+# Ticket 9 was only read: it must still be exactly what the seeds saw.
+curl_case ticket9-unchanged '{"jsonrpc":"2.0","result":'"$TICKET9_JSON"',"id":1}' \
+    "$URL" -H 'content-type: application/json' \
+    -d '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":[9],"id":1}'
+
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    report "FAIL server alive: the server exited during the run"
+    cat "$WORK/server.err" >&2
+fi
+
+PASSED=$(grep -c '^PASS ' "$RESULTS" || true)
+FAILED=$(grep -c '^FAIL ' "$RESULTS" || true)
+echo
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
