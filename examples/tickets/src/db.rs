@@ -120,7 +120,10 @@ impl Db {
                 .writer
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let tx = conn.transaction()?;
+            // IMMEDIATE takes the write lock up front, waiting out `busy_timeout` if another
+            // process holds it. A DEFERRED transaction that reads first (most writes here do)
+            // gets SQLITE_BUSY at once when it tries to upgrade, with no wait at all.
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let value = f(&tx)?;
             tx.commit()?;
             Ok(value)
