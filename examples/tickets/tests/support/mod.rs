@@ -224,3 +224,31 @@ pub async fn ticket(server: &TicketsServer, project: i64, headline: &str) -> i64
         .as_i64()
         .unwrap()
 }
+
+impl TicketsServer {
+    /// GETs the endpoint with a raw query string (no `?`), returning the status and the answer.
+    pub async fn get_query(&self, key: Option<&str>, query: &str) -> (u16, Option<Value>) {
+        let mut request = self.client.get(format!("{}?{query}", self.url));
+        if let Some(key) = key {
+            request = request.header("x-api-key", key);
+        }
+        let response = request.send().await.expect("GET");
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap();
+        let body = (!bytes.is_empty()).then(|| serde_json::from_slice(&bytes).expect("JSON body"));
+        (status, body)
+    }
+
+    /// Calls `leantime.rpc.METHOD` over GET (`params` as url-encoded base64 JSON).
+    pub async fn get_call(&self, key: &str, method: &str, params: Value) -> (u16, Value) {
+        use base64::Engine as _;
+        let params = base64::engine::general_purpose::STANDARD
+            .encode(params.to_string())
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D");
+        let query = format!("method=leantime.rpc.{method}&jsonrpc=2.0&id=1&params={params}");
+        let (status, answer) = self.get_query(Some(key), &query).await;
+        (status, answer.expect("an answer"))
+    }
+}
