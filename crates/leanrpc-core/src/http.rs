@@ -120,8 +120,58 @@ impl Server {
         got.eq_ignore_ascii_case(want)
     }
 
+    /// Whether `path` is the reference page's own path, `{endpoint}/reference` (ignoring ASCII
+    /// case and one trailing slash).
+    pub fn matches_reference_path(&self, path: &str) -> bool {
+        let want = self.path().trim_end_matches('/');
+        let got = path.strip_suffix('/').unwrap_or(path);
+        got.len() == want.len() + REFERENCE_SUFFIX.len()
+            && got.is_char_boundary(want.len())
+            && got[..want.len()].eq_ignore_ascii_case(want)
+            && got[want.len()..].eq_ignore_ascii_case(REFERENCE_SUFFIX)
+    }
+
+    /// The reference page, when `req` asks for it: `GET {path}/reference`, or `GET {path}` from
+    /// a browser (`Accept` names `text/html`) without a `method` in the query.
+    fn reference_response(&self, req: &HttpRequest<'_>) -> Option<HttpResponse> {
+        if req.method != "GET" {
+            return None;
+        }
+        let page = self.page()?;
+        let wanted = self.matches_reference_path(req.path)
+            || (self.matches_path(req.path)
+                && accepts_html(req.headers.header("accept"))
+                && !query_names_method(req.query.unwrap_or("")));
+        if !wanted {
+            return None;
+        }
+        let host = crate::page::host_for_page(req.headers.header("host"));
+        let body = page.replace(crate::page::HOST_MARKER, host).into_bytes();
+        let headers = vec![
+            ("content-type", "text/html; charset=utf-8".to_owned()),
+            // Nothing but the inline style: no scripts, no frames, no requests.
+            (
+                "content-security-policy",
+                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+                 form-action 'none'; frame-ancestors 'none'"
+                    .to_owned(),
+            ),
+            ("x-content-type-options", "nosniff".to_owned()),
+            ("referrer-policy", "no-referrer".to_owned()),
+            ("vary", "accept".to_owned()),
+        ];
+        Some(HttpResponse {
+            status: 200,
+            headers,
+            body,
+        })
+    }
+
     /// Answers one HTTP request.
     pub async fn handle(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        if let Some(page) = self.reference_response(req) {
+            return page;
+        }
         if !self.matches_path(req.path) {
             return HttpResponse::error(
                 404,
@@ -229,6 +279,31 @@ impl Server {
             )),
         }
     }
+}
+
+/// The sub-path of the endpoint that serves the reference page.
+const REFERENCE_SUFFIX: &str = "/reference";
+
+/// Whether an `Accept` header names `text/html` (what browsers send for a page).
+fn accepts_html(accept: Option<&[u8]>) -> bool {
+    accept
+        .and_then(|a| std::str::from_utf8(a).ok())
+        .is_some_and(|a| {
+            a.split(',').any(|media| {
+                media
+                    .split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/html"))
+            })
+        })
+}
+
+/// Whether a GET query carries a `method`, i.e. is a call rather than a page view.
+fn query_names_method(query: &str) -> bool {
+    query.split('&').any(|pair| {
+        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        percent_decode(key, true).is_ok_and(|k| k == "method")
+    })
 }
 
 /// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.

@@ -92,6 +92,15 @@ pub struct ParamDef {
     pub required: bool,
     /// The Rust type as written, for error messages and discovery.
     pub ty: &'static str,
+    /// The param's JSON Schema, for discovery (`rpc.discover` and the reference page). The
+    /// macro fills it from `schemars` where the type implements `JsonSchema`; [`no_schema`]
+    /// (`{}`, any value) otherwise.
+    pub schema: fn() -> serde_json::Value,
+}
+
+/// The schema of a value discovery knows nothing about: `{}`, which accepts any JSON value.
+pub fn no_schema() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
 }
 
 /// Collects the raw value of each declared parameter from named or positional params, rejecting
@@ -272,18 +281,21 @@ mod tests {
             camel: "id",
             required: true,
             ty: "i64",
+            schema: no_schema,
         },
         ParamDef {
             name: "project_id",
             camel: "projectId",
             required: false,
             ty: "Option<i64>",
+            schema: no_schema,
         },
         ParamDef {
             name: "limit",
             camel: "limit",
             required: false,
             ty: "u32",
+            schema: no_schema,
         },
     ];
 

@@ -51,6 +51,12 @@ pub struct MethodDef {
     pub raw_params: bool,
     /// The Rust result type as written.
     pub result: &'static str,
+    /// The JSON Schema of the result (of `T` for a `Result<T, E>`), for discovery;
+    /// [`no_schema`](crate::params::no_schema) when unknown.
+    pub result_schema: fn() -> serde_json::Value,
+    /// Error codes the method declares with `#[rpc(errors(...))]`, for discovery. Discovery adds
+    /// the codes the framework itself may answer (see [`crate::discover`]).
+    pub errors: &'static [i32],
     /// The doc comment.
     pub doc: &'static str,
     /// The source file of the method.

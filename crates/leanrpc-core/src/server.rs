@@ -13,9 +13,12 @@ use futures_util::{FutureExt, StreamExt};
 use crate::BoxFuture;
 use crate::auth::{Authenticator, Caller, Role};
 use crate::context::{CallContext, HeaderSource, NoHeaders};
+use crate::discover::{self, Reference};
 use crate::envelope::{self, Call, DecodeError, Envelope, Item};
 use crate::error::RpcError;
 use crate::limits::Limits;
+use crate::page;
+use crate::params::Params;
 use crate::registry::{self, Invocation, MethodDef, RpcService};
 use crate::response;
 
@@ -36,6 +39,11 @@ struct Inner {
     pub(crate) auth: Option<Arc<dyn Authenticator>>,
     default_role: Role,
     call_timeout: Option<CallTimeout>,
+    /// The discovery model, when `rpc.discover` or the reference page is on.
+    reference: Option<Reference>,
+    discovery: bool,
+    /// The rendered reference page, when it is on.
+    page: Option<String>,
 }
 
 /// A built JSON-RPC server: cheap to clone, shared by every connection.
@@ -131,6 +139,10 @@ pub struct ServerBuilder {
     default_role: Role,
     call_timeout: Option<CallTimeout>,
     services: Vec<Mount>,
+    discovery: bool,
+    reference_page: bool,
+    title: Option<String>,
+    version: String,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -161,6 +173,10 @@ impl Default for ServerBuilder {
             default_role: Role::Admin,
             call_timeout: None,
             services: Vec::new(),
+            discovery: true,
+            reference_page: true,
+            title: None,
+            version: "0.0.0".to_owned(),
         }
     }
 }
@@ -204,6 +220,35 @@ impl ServerBuilder {
             timer: Arc::new(timer),
             limit,
         });
+        self
+    }
+
+    /// Answers `rpc.discover`, the OpenRPC service discovery method, with a document of the
+    /// methods the caller may call (default on). Callers need a valid key like for any other
+    /// method; a key sees only the methods its role and scopes allow. See [`crate::discover`].
+    pub fn discovery(mut self, on: bool) -> Self {
+        self.discovery = on;
+        self
+    }
+
+    /// Serves the browsable API reference (default on): an HTML page for `GET` on the endpoint
+    /// path with `Accept: text/html`, and for `GET {path}/reference`.
+    ///
+    /// The page is public, even on a server that requires API keys: it shows the shape of the
+    /// API (every mounted method, its params, types, roles and scopes, and example requests),
+    /// never data, as published OpenAPI documentation does. A browser cannot send the
+    /// `x-api-key` header, so a page behind the key could not be opened. Turn it off where even
+    /// the API's shape must stay private.
+    pub fn reference_page(mut self, on: bool) -> Self {
+        self.reference_page = on;
+        self
+    }
+
+    /// The API's title and version, for the discovery document and the reference page
+    /// (defaults: the namespace, or `"JSON-RPC API"`, and `"0.0.0"`).
+    pub fn api_info(mut self, title: impl Into<String>, version: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self.version = version.into();
         self
     }
 
@@ -292,6 +337,30 @@ impl ServerBuilder {
                 });
             }
         }
+        let reference = (self.discovery || self.reference_page).then(|| {
+            let title = self
+                .title
+                .clone()
+                .or_else(|| self.namespace.clone())
+                .unwrap_or_else(|| "JSON-RPC API".to_owned());
+            let settings = discover::Settings {
+                title: &title,
+                version: &self.version,
+                path: &self.path,
+                auth: self.auth.is_some(),
+                default_role: self.default_role,
+            };
+            Reference::build(
+                &settings,
+                methods
+                    .iter()
+                    .map(|b: &Bound| (b.full_name.as_str(), b.def)),
+            )
+        });
+        let page = match &reference {
+            Some(reference) if self.reference_page => Some(page::render(reference)),
+            _ => None,
+        };
         Ok(Server {
             inner: Arc::new(Inner {
                 methods,
@@ -306,6 +375,9 @@ impl ServerBuilder {
                 auth: self.auth,
                 default_role: self.default_role,
                 call_timeout: self.call_timeout,
+                reference,
+                discovery: self.discovery,
+                page,
             }),
         })
     }
@@ -342,6 +414,25 @@ impl Server {
 
     pub(crate) fn authenticator(&self) -> Option<&dyn Authenticator> {
         self.inner.auth.as_deref()
+    }
+
+    /// The OpenRPC document `rpc.discover` answers `caller` with (on a server that
+    /// authenticates, `None` as caller sees no methods); `None` when discovery is off.
+    pub fn openrpc_document(&self, caller: Option<&Caller>) -> Option<String> {
+        let reference = self.inner.reference.as_ref()?;
+        self.inner.discovery.then(|| reference.document(caller))
+    }
+
+    /// The reference page as rendered at build time, with `<leanrpc-host>` standing for the
+    /// request's host; `None` when the page is off.
+    pub(crate) fn page(&self) -> Option<&str> {
+        self.inner.page.as_deref()
+    }
+
+    /// The rendered reference page, for the given `Host`; `None` when the page is off.
+    pub fn reference_html(&self, host: Option<&str>) -> Option<String> {
+        let host = page::host_for_page(host.map(str::as_bytes));
+        self.page().map(|p| p.replace(page::HOST_MARKER, host))
     }
 
     /// Resolves a method name as a client sent it to the method it calls.
@@ -507,6 +598,9 @@ impl Server {
         headers: &dyn HeaderSource,
         out: &mut Vec<u8>,
     ) -> Result<(), RpcError> {
+        if self.inner.discovery && call.method == discover::DISCOVER_METHOD {
+            return self.discover(call, caller, out);
+        }
         let index = self
             .resolve_index(&call.method)
             .ok_or_else(RpcError::method_not_found)?;
@@ -552,6 +646,43 @@ impl Server {
             }
         };
         finished.unwrap_or_else(|_| Err(panicked(&bound.full_name)))
+    }
+}
+
+impl Server {
+    /// Answers `rpc.discover`: like any method, it needs a caller when the server
+    /// authenticates; it takes no params.
+    fn discover(
+        &self,
+        call: &Call<'_>,
+        caller: Option<&Caller>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RpcError> {
+        if self.inner.auth.is_some() && caller.is_none() {
+            return Err(RpcError::unauthorized());
+        }
+        if !no_params(call.params) {
+            return Err(RpcError::invalid_params(format!(
+                "{} takes no params",
+                discover::DISCOVER_METHOD
+            )));
+        }
+        let document = self
+            .openrpc_document(caller)
+            .ok_or_else(RpcError::method_not_found)?;
+        out.extend_from_slice(document.as_bytes());
+        Ok(())
+    }
+}
+
+/// Whether params are absent, `[]` or `{}`.
+fn no_params(params: Params<'_>) -> bool {
+    match params.raw() {
+        None => true,
+        Some(raw) => {
+            let inner = raw.get().trim();
+            inner.len() >= 2 && inner[1..inner.len() - 1].trim().is_empty()
+        }
     }
 }
 

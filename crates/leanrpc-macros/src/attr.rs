@@ -71,6 +71,52 @@ impl Entry {
         }
     }
 
+    /// The integer codes of `key(-32002, 404)`, or an error showing that syntax.
+    fn codes(&self, errors: &mut Errors) -> Vec<i32> {
+        const SYNTAX: &str = "expected integer error codes: `errors(-32002, -32005)`";
+        let Value::List(group) = &self.value else {
+            errors.spanned(&self.key, SYNTAX);
+            return Vec::new();
+        };
+        let parsed = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(group.stream());
+        let list = match parsed {
+            Ok(list) if !list.is_empty() => list,
+            Ok(_) => {
+                errors.spanned(group, SYNTAX);
+                return Vec::new();
+            }
+            Err(e) => {
+                errors.push(syn::Error::new(e.span(), SYNTAX));
+                return Vec::new();
+            }
+        };
+        let mut codes = Vec::new();
+        for expr in &list {
+            let (negative, lit) = match expr {
+                Expr::Unary(syn::ExprUnary {
+                    op: syn::UnOp::Neg(_),
+                    expr,
+                    ..
+                }) => (true, &**expr),
+                other => (false, other),
+            };
+            let value = match lit {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Int(int), ..
+                }) => int.base10_parse::<i64>().ok(),
+                _ => None,
+            };
+            match value
+                .map(|v| if negative { -v } else { v })
+                .and_then(|v| i32::try_from(v).ok())
+            {
+                Some(code) => codes.push(code),
+                None => errors.spanned(expr, SYNTAX),
+            }
+        }
+        codes
+    }
+
     /// A key that takes no value (`skip`, `default`, ...).
     fn flag(&self, errors: &mut Errors) -> Ident {
         if !matches!(self.value, Value::None) {
@@ -256,12 +302,15 @@ pub(crate) struct MethodAttrs {
     pub(crate) scopes: Vec<LitStr>,
     /// `project = "param"`.
     pub(crate) project: Option<LitStr>,
+    /// `errors(-32002, ...)`, repeatable: error codes the method may answer, for discovery.
+    pub(crate) errors: Vec<i32>,
     /// Every key other than `skip`, for the rule that `skip` stands alone.
     pub(crate) others: Vec<Ident>,
 }
 
 const METHOD_KEYS: &str = "expected one of `name = \"...\"`, `alias = \"...\"`, `skip`, \
-                           `min_role = \"...\"`, `scope = \"...\"`, `project = \"...\"`";
+                           `min_role = \"...\"`, `scope = \"...\"`, `project = \"...\"`, \
+                           `errors(...)`";
 
 impl MethodAttrs {
     pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
@@ -295,6 +344,13 @@ impl MethodAttrs {
                 "project" => {
                     if seen.first(&entry.key, errors, "") {
                         out.project = entry.string(errors);
+                    }
+                }
+                "errors" => {
+                    for code in entry.codes(errors) {
+                        if !out.errors.contains(&code) {
+                            out.errors.push(code);
+                        }
                     }
                 }
                 other => {

@@ -128,12 +128,14 @@ fn generate(service: &Service<'_>) -> TokenStream {
         let params = format_ident!("__LEANRPC_PARAMS_{}", index);
         let handler = format_ident!("__leanrpc_handler_{}", index);
         if !method.is_raw() {
-            items.extend(param_defs(method, &params, &names));
+            items.extend(param_defs(service, method, index, &params, &names));
         }
+        items.extend(result_schema_fn(service, method, index, &names));
         items.extend(handler_fn(service, method, &params, &handler, &names));
         defs.push(method_def(
             service,
             method,
+            index,
             &service_name,
             &params,
             &handler,
@@ -172,25 +174,102 @@ fn generate(service: &Service<'_>) -> TokenStream {
     }
 }
 
-/// The `ParamDef` array of one method's JSON params.
-fn param_defs(method: &Method<'_>, params: &Ident, names: &Names) -> TokenStream {
+/// The `ParamDef` array of one method's JSON params, and a schema function per param.
+fn param_defs(
+    service: &Service<'_>,
+    method: &Method<'_>,
+    index: usize,
+    params: &Ident,
+    names: &Names,
+) -> TokenStream {
     let lr = &names.lr;
+    let mut schema_fns = TokenStream::new();
     let defs: Vec<TokenStream> = method
         .params
         .iter()
         .filter(|p| p.kind.is_json())
-        .map(|p| {
+        .enumerate()
+        .map(|(slot, p)| {
             let (name, camel) = p.json_names().unwrap_or_default();
             let required = p.kind == Kind::Required;
             let ty = type_string(p.ty);
+            let schema = format_ident!("__leanrpc_schema_{}_{}", index, slot);
+            let ty_tokens = replace_self(p.ty.to_token_stream(), &service.item.self_ty);
+            schema_fns.extend(schema_fn(&schema, &ty_tokens, 2, names));
             quote! {
-                #lr::ParamDef { name: #name, camel: #camel, required: #required, ty: #ty }
+                #lr::ParamDef {
+                    name: #name, camel: #camel, required: #required, ty: #ty, schema: #schema,
+                }
             }
         })
         .collect();
     let count = defs.len();
     quote! {
+        #schema_fns
         static #params: [#lr::ParamDef; #count] = [#(#defs),*];
+    }
+}
+
+/// The function that gives a method's result schema: `T`'s for a `Result<T, E>` spelled out,
+/// `()`'s for no return type, otherwise the type's, looked through a `Result` alias.
+fn result_schema_fn(
+    service: &Service<'_>,
+    method: &Method<'_>,
+    index: usize,
+    names: &Names,
+) -> TokenStream {
+    let name = format_ident!("__leanrpc_result_schema_{}", index);
+    let self_ty = &service.item.self_ty;
+    match method.ret {
+        Return::Unit => schema_fn(&name, &quote!(()), 2, names),
+        // An opaque type cannot be named outside its function: its schema is unknown.
+        Return::Result { ty, .. } | Return::Other(ty) if has_impl_trait(ty.to_token_stream()) => {
+            schema_fn(&name, &quote!(()), 0, names)
+        }
+        Return::Result { ok, .. } => schema_fn(
+            &name,
+            &replace_self(ok.to_token_stream(), self_ty),
+            2,
+            names,
+        ),
+        Return::Other(ty) => schema_fn(
+            &name,
+            &replace_self(ty.to_token_stream(), self_ty),
+            4,
+            names,
+        ),
+    }
+}
+
+/// Whether a type mentions `impl Trait`.
+fn has_impl_trait(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        TokenTree::Ident(i) => i == "impl",
+        TokenTree::Group(g) => has_impl_trait(g.stream()),
+        _ => false,
+    })
+}
+
+/// `fn name() -> Value` selecting `ty`'s schema by autoref specialization (see
+/// `leanrpc::__private::schema`): `refs` is 2 for a plain type, 4 to see through `Result`, and
+/// 0 for a type whose schema is unknown.
+fn schema_fn(name: &Ident, ty: &TokenStream, refs: usize, names: &Names) -> TokenStream {
+    let lr = &names.lr;
+    if refs == 0 {
+        return quote! {
+            fn #name() -> #lr::Value {
+                #lr::schema::any()
+            }
+        };
+    }
+    let borrows = (0..refs).map(|_| quote!(&));
+    quote! {
+        #[allow(clippy::needless_borrow)]
+        fn #name() -> #lr::Value {
+            #[allow(unused_imports)]
+            use #lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
+            (#(#borrows)* #lr::schema::SchemaOf::<#ty>::new()).schema()
+        }
     }
 }
 
@@ -346,6 +425,7 @@ fn handler_fn(
 fn method_def(
     service: &Service<'_>,
     method: &Method<'_>,
+    index: usize,
     service_name: &str,
     params: &Ident,
     handler: &Ident,
@@ -358,6 +438,8 @@ fn method_def(
     let rust_name = method.rust_name();
     let raw = method.is_raw();
     let params = if raw { quote!(&[]) } else { quote!(&#params) };
+    let result_schema = format_ident!("__leanrpc_result_schema_{}", index);
+    let codes = &method.attrs.errors;
     let result = match method.ret {
         Return::Unit => "()".to_owned(),
         Return::Result { ty, .. } | Return::Other(ty) => type_string(ty),
@@ -392,6 +474,8 @@ fn method_def(
             params: #params,
             raw_params: #raw,
             result: #result,
+            result_schema: #result_schema,
+            errors: &[#(#codes),*],
             doc: #doc,
             file: ::core::file!(),
             line: #line,

@@ -88,13 +88,18 @@ mod valid;
 /// | `min_role = "editor"` | the lowest role that may call it: `readonly`, `commenter`, `editor`, `manager`, `admin` or `owner` |
 /// | `scope = "tickets:write"` | a scope the caller's key must hold (repeatable: all of them) |
 /// | `project = "project_id"` | names the param holding a project id (an integer, or an `Option`, slice or `Vec` of them); the call fails with -32001 unless the caller's key may access that project |
+/// | `errors(-32002, -32005)` | error codes the method may answer, listed by discovery (repeatable); discovery adds -32602 and -32001 itself where they apply |
 ///
 /// Names and aliases are ASCII letters, digits, `_` and `-`; `rpc.` is reserved by JSON-RPC 2.0.
 /// Without `min_role` (here or on the service), the server's default role applies
 /// (`ServerBuilder::default_role`, `admin` unless changed). Roles and scopes are enforced only on
 /// servers built with an authenticator.
 ///
-/// The doc comment becomes the method's `doc`, for discovery.
+/// The doc comment becomes the method's `doc`, for discovery (`rpc.discover` and the reference
+/// page): its first sentence is the summary. With the facade's default `schemars` feature,
+/// discovery describes each JSON param and the result with its JSON Schema when the type
+/// implements `schemars::JsonSchema` (derive it on your types), and as any value (`{}`)
+/// otherwise: no bound is put on the types.
 ///
 /// # Parameters
 ///
@@ -127,9 +132,10 @@ mod valid;
 /// # What it generates
 ///
 /// The impl block unchanged but for `#[rpc(...)]`, then a `const _: () = { ... };` holding, per
-/// method, the `ParamDef`s, a handler that binds the params and writes the result, and a
-/// `MethodDef` registered with `inventory::submit!`, and the `RpcService` impl listing them
-/// (for `ServerBuilder::service_explicit`). `crates/leanrpc/tests/hand_expanded.rs` shows the
+/// method, the `ParamDef`s with a schema function each, a result schema function, a handler
+/// that binds the params and writes the result, and a `MethodDef` registered with
+/// `inventory::submit!`, and the `RpcService` impl listing them (for
+/// `ServerBuilder::service_explicit`). `crates/leanrpc/tests/hand_expanded.rs` shows the
 /// shape.
 #[proc_macro_attribute]
 pub fn rpc_service(

@@ -188,3 +188,102 @@ pub fn assert_deserialize<T: serde::de::DeserializeOwned>() {}
 
 /// Compile-time check that an error type converts into `RpcError`.
 pub fn assert_into_rpc_error<E: Into<RpcError>>() {}
+
+pub use serde_json::Value;
+
+/// The JSON Schema of a param or result type, chosen by autoref specialization at the expansion
+/// site: a type that implements `schemars::JsonSchema` (with the `schemars` feature) gets its
+/// real schema, any other type `{}`. No bound is put on users' types.
+///
+/// The macro calls `(&&SchemaOf::<T>::new()).schema()` for a param or a `Result`'s `T`, and
+/// `(&&&&SchemaOf::<T>::new()).schema()` for a return type that may be an alias of `Result`,
+/// each inside a generated `fn() -> Value`. Method lookup tries the impls from the most
+/// references down: `Result<T, E>` with `T: JsonSchema` (its `T`), any `Result` (`{}`),
+/// `T: JsonSchema` (its schema), anything (`{}`).
+pub mod schema {
+    use std::marker::PhantomData;
+
+    use serde_json::Value;
+
+    /// Names a type for schema selection.
+    #[derive(Debug)]
+    pub struct SchemaOf<T: ?Sized>(PhantomData<T>);
+
+    impl<T: ?Sized> SchemaOf<T> {
+        /// The selector for `T`.
+        pub const fn new() -> Self {
+            Self(PhantomData)
+        }
+    }
+
+    impl<T: ?Sized> Default for SchemaOf<T> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// The schema of `T`, generated on its own (draft-07, definitions included).
+    #[cfg(feature = "schemars")]
+    pub fn of<T: schemars::JsonSchema + ?Sized>() -> Value {
+        schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .into_root_schema_for::<T>()
+            .to_value()
+    }
+
+    /// `{}`: any value.
+    pub fn any() -> Value {
+        leanrpc_core::params::no_schema()
+    }
+
+    /// Chosen for `Result<T, E>` when `T` has a schema: `T`'s.
+    pub trait OkSchema {
+        /// The schema.
+        fn schema(&self) -> Value;
+    }
+
+    #[cfg(feature = "schemars")]
+    impl<T: schemars::JsonSchema, E> OkSchema for &&&SchemaOf<Result<T, E>> {
+        fn schema(&self) -> Value {
+            of::<T>()
+        }
+    }
+
+    /// Chosen for any other `Result<T, E>`: `{}` (a `Result`'s own schema describes
+    /// `{"Ok": ...}` / `{"Err": ...}`, which is not what the client receives).
+    pub trait ResultNoSchema {
+        /// The schema.
+        fn schema(&self) -> Value;
+    }
+
+    impl<T, E> ResultNoSchema for &&SchemaOf<Result<T, E>> {
+        fn schema(&self) -> Value {
+            any()
+        }
+    }
+
+    /// Chosen for a type with a schema.
+    pub trait TypeSchema {
+        /// The schema.
+        fn schema(&self) -> Value;
+    }
+
+    #[cfg(feature = "schemars")]
+    impl<T: schemars::JsonSchema + ?Sized> TypeSchema for &SchemaOf<T> {
+        fn schema(&self) -> Value {
+            of::<T>()
+        }
+    }
+
+    /// Chosen for any other type: `{}`.
+    pub trait NoSchema {
+        /// The schema.
+        fn schema(&self) -> Value;
+    }
+
+    impl<T: ?Sized> NoSchema for SchemaOf<T> {
+        fn schema(&self) -> Value {
+            any()
+        }
+    }
+}

@@ -25,6 +25,8 @@ impl Tickets {
     }
 }
 
+// The borrows select a schema by autoref; clippy's "needless borrow" would change the choice.
+#[allow(clippy::needless_borrow)]
 const _: () = {
     use ::leanrpc::__private as lr;
 
@@ -33,6 +35,7 @@ const _: () = {
         camel: "id",
         required: true,
         ty: "i64",
+        schema: get_ticket_schema_0,
     }];
     static LIST_PARAMS: [lr::ParamDef; 2] = [
         lr::ParamDef {
@@ -40,14 +43,45 @@ const _: () = {
             camel: "projectId",
             required: false,
             ty: "Option<i64>",
+            schema: list_schema_0,
         },
         lr::ParamDef {
             name: "limit",
             camel: "limit",
             required: false,
             ty: "u32",
+            schema: list_schema_1,
         },
     ];
+
+    // Schema selection by autoref: `i64` and `Option<i64>` implement `JsonSchema`.
+    fn get_ticket_schema_0() -> lr::Value {
+        #[allow(unused_imports)]
+        use lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
+        (&&lr::schema::SchemaOf::<i64>::new()).schema()
+    }
+    fn list_schema_0() -> lr::Value {
+        #[allow(unused_imports)]
+        use lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
+        (&&lr::schema::SchemaOf::<Option<i64>>::new()).schema()
+    }
+    fn list_schema_1() -> lr::Value {
+        #[allow(unused_imports)]
+        use lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
+        (&&lr::schema::SchemaOf::<u32>::new()).schema()
+    }
+    // A spelled-out `Result<T, E>`: `T`'s schema.
+    fn get_ticket_result_schema() -> lr::Value {
+        #[allow(unused_imports)]
+        use lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
+        (&&lr::schema::SchemaOf::<String>::new()).schema()
+    }
+    // Any other return type may alias `Result`: four references look through it.
+    fn list_result_schema() -> lr::Value {
+        #[allow(unused_imports)]
+        use lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
+        (&&&&lr::schema::SchemaOf::<Vec<i64>>::new()).schema()
+    }
 
     fn get_ticket<'a>(
         service: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
@@ -91,6 +125,8 @@ const _: () = {
             params: &GET_TICKET_PARAMS,
             raw_params: false,
             result: "Result<String, RpcError>",
+            result_schema: get_ticket_result_schema,
+            errors: &[-32002],
             doc: "Returns one ticket.",
             file: file!(),
             line: 9,
@@ -110,6 +146,8 @@ const _: () = {
             params: &LIST_PARAMS,
             raw_params: false,
             result: "Vec<i64>",
+            result_schema: list_result_schema,
+            errors: &[],
             doc: "",
             file: file!(),
             line: 16,
@@ -258,4 +296,21 @@ fn caller_and_project_scope_reach_the_handler() {
         )
         .contains("[1,0]")
     );
+}
+
+#[test]
+fn schemas_are_selected_by_autoref() {
+    let s = server(false);
+    let doc: serde_json::Value = serde_json::from_str(&s.openrpc_document(None).unwrap()).unwrap();
+    let get_ticket = &doc["methods"][0];
+    let list = &doc["methods"][1];
+    if cfg!(feature = "schemars") {
+        assert_eq!(get_ticket["params"][0]["schema"]["type"], "integer");
+        assert_eq!(get_ticket["result"]["schema"]["type"], "string");
+        assert_eq!(list["result"]["schema"]["type"], "array");
+    } else {
+        assert_eq!(get_ticket["params"][0]["schema"], serde_json::json!({}));
+        assert_eq!(list["result"]["schema"], serde_json::json!({}));
+    }
+    assert_eq!(get_ticket["errors"][1]["code"], -32002);
 }

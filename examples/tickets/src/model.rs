@@ -1,9 +1,10 @@
 //! The API's data: projects, tickets and ticket statuses, as clients see them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Project {
     /// Its id.
     pub id: i64,
@@ -14,7 +15,7 @@ pub struct Project {
 }
 
 /// A ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
     /// Its id.
@@ -32,7 +33,7 @@ pub struct Ticket {
 }
 
 /// Where a ticket stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Not started.

@@ -48,6 +48,7 @@ impl Projects {
     }
 
     /// Returns one project: `{id, name, details}`.
+    #[rpc(errors(-32002))]
     async fn get_project(&self, caller: &Caller, id: i64) -> Result<Project, RpcError> {
         if !caller.may_access_project(id) {
             return Err(RpcError::not_found());
@@ -116,6 +117,7 @@ impl Tickets {
     }
 
     /// Returns one ticket: `{id, projectId, headline, description, status, createdAt}`.
+    #[rpc(errors(-32002))]
     async fn get_ticket(&self, caller: &Caller, id: i64) -> Result<Ticket, RpcError> {
         match self.db.read(move |conn| db::ticket(conn, id)).await? {
             Some(ticket) if caller.may_access_project(ticket.project_id) => Ok(ticket),
@@ -139,7 +141,7 @@ impl Tickets {
     }
 
     /// Changes a ticket's headline, description or status; returns `true`.
-    #[rpc(min_role = "editor", scope = "tickets:write")]
+    #[rpc(min_role = "editor", scope = "tickets:write", errors(-32002))]
     async fn update_ticket(
         &self,
         caller: &Caller,
@@ -170,7 +172,7 @@ impl Tickets {
     }
 
     /// Deletes a ticket; returns `true`.
-    #[rpc(min_role = "manager", scope = "tickets:write")]
+    #[rpc(min_role = "manager", scope = "tickets:write", errors(-32002))]
     async fn delete_ticket(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
         let caller = caller.clone();
         let found = self

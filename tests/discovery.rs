@@ -1,0 +1,357 @@
+//! Discovery through `#[rpc_service]`: which schema each param and result gets (autoref
+//! selection: a `JsonSchema` type gets its schema, any other type `{}`, a `Result` its `T`),
+//! declared and derived error codes, the role filter of `rpc.discover`, and the reference page.
+
+use leanrpc::{
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, HttpRequest, Role, RpcError, Server,
+    rpc_service,
+};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// A described type.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct Note {
+    /// What it says.
+    text: String,
+    /// Who wrote it.
+    author_id: Option<i64>,
+}
+
+/// A type without `JsonSchema`: discovery knows nothing about it, and nothing breaks.
+#[derive(Debug, Serialize, Deserialize)]
+struct Opaque {
+    x: i64,
+}
+
+type Answer<T> = Result<T, RpcError>;
+
+struct Notes;
+
+#[rpc_service("notes", min_role = "readonly")]
+impl Notes {
+    /// Returns one note. Fails with -32002 when there is none.
+    ///
+    /// More text <b>escaped</b> in the page.
+    #[rpc(errors(-32002), errors(-32002, 4040))]
+    fn get_note(&self, id: i64) -> Result<Note, RpcError> {
+        Err(RpcError::not_found().data(id))
+    }
+
+    /// Stores anything.
+    #[rpc(min_role = "editor", scope = "notes:write")]
+    fn put_opaque(&self, value: Opaque, #[rpc(default)] tag: String) -> Opaque {
+        let _ = tag;
+        value
+    }
+
+    /// Through an alias of `Result`.
+    fn aliased(&self) -> Answer<Vec<Note>> {
+        Ok(Vec::new())
+    }
+
+    /// An opaque result in a `Result`.
+    fn opaque_result(&self) -> Result<Opaque, RpcError> {
+        Ok(Opaque { x: 1 })
+    }
+
+    /// Nothing back.
+    fn touch(&self) {}
+
+    /// An `impl Trait` result cannot be named: `{}`.
+    fn hidden(&self) -> impl Serialize + use<> {
+        1
+    }
+}
+
+struct Keys;
+
+impl Authenticator for Keys {
+    fn authenticate<'a>(
+        &'a self,
+        credentials: Credentials<'a>,
+    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
+        let role = match credentials.api_key {
+            Some(b"reader") => Some(Role::Readonly),
+            Some(b"editor") => Some(Role::Editor),
+            _ => None,
+        };
+        Box::pin(async move {
+            let role = role.ok_or(AuthError::Rejected)?;
+            Ok(Caller {
+                key_id: role.to_string(),
+                name: role.to_string(),
+                role,
+                projects: Vec::new(),
+                scopes: Vec::new(),
+            })
+        })
+    }
+}
+
+fn server(auth: bool) -> Server {
+    let builder = Server::builder().namespace("acme.rpc").service(Notes);
+    let builder = if auth {
+        builder.authenticator(Keys)
+    } else {
+        builder
+    };
+    builder.build().unwrap()
+}
+
+fn discover(server: &Server, caller: Option<&Caller>) -> Value {
+    let body = r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#;
+    let answer = futures_executor::block_on(server.call_as(body, caller)).unwrap();
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert!(answer.get("error").is_none(), "{answer}");
+    answer["result"].clone()
+}
+
+fn method<'d>(doc: &'d Value, name: &str) -> &'d Value {
+    doc["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == format!("acme.rpc.notes.{name}"))
+        .unwrap_or_else(|| panic!("{name} in {doc}"))
+}
+
+fn caller(role: Role) -> Caller {
+    Caller {
+        key_id: "k".into(),
+        name: "k".into(),
+        role,
+        projects: Vec::new(),
+        scopes: Vec::new(),
+    }
+}
+
+#[test]
+fn schemas_come_from_json_schema_types_and_are_empty_otherwise() {
+    let doc = discover(&server(false), None);
+    assert_eq!(doc["openrpc"], "1.3.2");
+    assert_eq!(doc["info"]["title"], "acme.rpc");
+    let get = method(&doc, "getNote");
+    assert_eq!(
+        get["params"],
+        json!([{"name": "id", "required": true, "schema": {"type": "integer", "format": "int64"}}])
+    );
+    assert_eq!(
+        get["result"]["schema"],
+        json!({"$ref": "#/components/schemas/Note"})
+    );
+    let note = &doc["components"]["schemas"]["Note"];
+    assert_eq!(
+        note["properties"]["authorId"]["type"],
+        json!(["integer", "null"])
+    );
+    assert_eq!(note["description"], "A described type.");
+
+    let put = method(&doc, "putOpaque");
+    assert_eq!(put["params"][0]["schema"], json!({}));
+    assert_eq!(
+        put["params"][1],
+        json!({"name": "tag", "required": false, "schema": {"type": "string"}})
+    );
+    assert_eq!(put["result"]["schema"], json!({}));
+
+    let aliased = method(&doc, "aliased");
+    assert_eq!(
+        aliased["result"]["schema"],
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/Note"}})
+    );
+    assert_eq!(method(&doc, "opaqueResult")["result"]["schema"], json!({}));
+    assert_eq!(
+        method(&doc, "touch")["result"]["schema"],
+        json!({"type": "null"})
+    );
+    assert_eq!(method(&doc, "hidden")["result"]["schema"], json!({}));
+}
+
+#[test]
+fn docs_and_error_codes_are_listed() {
+    let doc = discover(&server(false), None);
+    let get = method(&doc, "getNote");
+    assert_eq!(get["summary"], "Returns one note.");
+    assert!(
+        get["description"]
+            .as_str()
+            .unwrap()
+            .contains("<b>escaped</b>")
+    );
+    assert_eq!(get["tags"], json!([{"name": "notes"}]));
+    // Derived -32602 (it takes params), then the declared codes, each once; no -32001 without
+    // authentication.
+    let codes: Vec<i64> = get["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(codes, [-32602, -32002, 4040]);
+    assert_eq!(get["errors"][1]["message"], "Not found");
+    assert_eq!(method(&doc, "touch")["errors"], json!([]));
+    assert!(get.get("x-min-role").is_none());
+}
+
+#[test]
+fn a_key_sees_only_the_methods_it_may_call() {
+    let s = server(true);
+    let reader = discover(&s, Some(&caller(Role::Readonly)));
+    let names: Vec<&str> = reader["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"acme.rpc.notes.putOpaque"), "{names:?}");
+    assert_eq!(names.len(), 5);
+    let editor = discover(&s, Some(&caller(Role::Editor)));
+    let put = method(&editor, "putOpaque");
+    assert_eq!(put["x-min-role"], "editor");
+    assert_eq!(put["x-scopes"], json!(["notes:write"]));
+    let codes: Vec<i64> = put["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(codes, [-32602, -32001]);
+    // A key without the scope does not see it either.
+    let mut scoped = caller(Role::Owner);
+    scoped.scopes = vec!["other".into()];
+    let doc = discover(&s, Some(&scoped));
+    assert!(!doc.to_string().contains("putOpaque"));
+    // No caller on an authenticating server: -32001, like any method.
+    let answer =
+        futures_executor::block_on(s.call(r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#))
+            .unwrap();
+    assert!(String::from_utf8(answer).unwrap().contains("-32001"));
+}
+
+#[test]
+fn discover_takes_no_params_and_can_be_switched_off() {
+    let s = server(false);
+    for params in ["[]", "{}", "[ ]", "null"] {
+        let body =
+            format!(r#"{{"jsonrpc":"2.0","method":"rpc.discover","params":{params},"id":1}}"#);
+        let answer = futures_executor::block_on(s.call(body)).unwrap();
+        assert!(
+            String::from_utf8(answer).unwrap().contains("\"openrpc\""),
+            "{params}"
+        );
+    }
+    let answer = futures_executor::block_on(
+        s.call(r#"{"jsonrpc":"2.0","method":"rpc.discover","params":[1],"id":1}"#),
+    )
+    .unwrap();
+    assert!(String::from_utf8(answer).unwrap().contains("-32602"));
+    let off = Server::builder()
+        .service(Notes)
+        .discovery(false)
+        .build()
+        .unwrap();
+    assert!(off.openrpc_document(None).is_none());
+    let answer =
+        futures_executor::block_on(off.call(r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#))
+            .unwrap();
+    assert!(String::from_utf8(answer).unwrap().contains("-32601"));
+}
+
+struct Headers(Vec<(&'static str, &'static str)>);
+
+impl leanrpc::HeaderSource for Headers {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_bytes())
+    }
+}
+
+fn get(
+    server: &Server,
+    path: &str,
+    query: Option<&str>,
+    headers: Headers,
+) -> leanrpc::HttpResponse {
+    let req = HttpRequest {
+        method: "GET",
+        path,
+        query,
+        headers: &headers,
+        body: b"",
+        peer: None,
+    };
+    futures_executor::block_on(server.handle(&req))
+}
+
+#[test]
+fn the_reference_page_is_public_escaped_and_self_contained() {
+    let s = server(true);
+    let browser = || {
+        Headers(vec![
+            ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+            ("host", "example.test:8080"),
+        ])
+    };
+    let page = get(&s, "/api/jsonrpc", None, browser());
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        page.header("content-security-policy")
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    let html = String::from_utf8(page.body).unwrap();
+    for name in [
+        "getNote",
+        "putOpaque",
+        "aliased",
+        "opaqueResult",
+        "touch",
+        "hidden",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"acme.rpc.notes.{name}\"")),
+            "{name}"
+        );
+    }
+    assert!(html.contains("More text &lt;b&gt;escaped&lt;/b&gt; in the page."));
+    assert!(!html.contains("<b>escaped"));
+    assert!(html.contains("URL=http://example.test:8080/api/jsonrpc"));
+    assert!(html.contains("editor or higher"));
+    for external in ["src=", "<script", "<link", "@import", "url("] {
+        assert!(!html.contains(external), "{external}");
+    }
+    // The sub-path serves it to any client; a call by GET, or a client that wants JSON, is
+    // still a call.
+    let sub = get(&s, "/api/jsonRPC/reference/", None, Headers(vec![]));
+    assert_eq!(sub.header("content-type"), Some("text/html; charset=utf-8"));
+    let call = get(
+        &s,
+        "/api/jsonrpc",
+        Some("method=rpc.discover&id=1"),
+        browser(),
+    );
+    assert_eq!(call.status, 401);
+    let plain = get(&s, "/api/jsonrpc", None, Headers(vec![("accept", "*/*")]));
+    assert_eq!(plain.header("content-type"), Some("application/json"));
+    // Switched off, the endpoint answers browsers like any GET without a call.
+    let off = Server::builder()
+        .service(Notes)
+        .reference_page(false)
+        .build()
+        .unwrap();
+    let page = get(&off, "/api/jsonrpc", None, browser());
+    assert_eq!(page.header("content-type"), Some("application/json"));
+    assert_eq!(
+        get(&off, "/api/jsonrpc/reference", None, browser()).status,
+        404
+    );
+}
