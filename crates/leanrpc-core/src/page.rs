@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::discover::{MethodDoc, OPENRPC_VERSION, Reference};
 use crate::error::ErrorCode;
@@ -209,35 +209,34 @@ fn method_html(reference: &Reference, method: &MethodDoc, out: &mut String) {
 }
 
 fn examples(reference: &Reference, method: &MethodDoc, out: &mut String) {
+    // Written by hand to keep the order a reader expects (JSON objects here sort their keys):
+    // the envelope as the specification shows it, the params in declaration order.
     let params = if method.def.raw_params {
-        json!([])
+        "[]".to_owned()
     } else {
-        Value::Object(
-            method
-                .params
-                .iter()
-                .filter(|p| p.required)
-                .map(|p| (p.name.to_owned(), reference.example(&p.schema, p.ty)))
-                .collect(),
-        )
+        let members: Vec<String> = method
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| {
+                let example = reference.example(&p.schema, p.ty);
+                format!("{}:{example}", Value::from(p.name))
+            })
+            .collect();
+        format!("{{{}}}", members.join(","))
     };
-    let body = json!({
-        "jsonrpc": "2.0",
-        "method": method.full_name,
-        "params": params,
-        "id": 1,
-    });
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","method":{},"params":{params},"id":1}}"#,
+        Value::from(method.full_name.as_str())
+    );
     let key = if reference.auth {
         " -H \"x-api-key: $KEY\""
     } else {
         ""
     };
-    let post = format!(
-        "curl -s \"$URL\"{key} -d '{}'",
-        body.to_string().replace('\'', "'\\''")
-    );
+    let post = format!("curl -s \"$URL\"{key} -d '{}'", body.replace('\'', "'\\''"));
     let encoded = base64::engine::general_purpose::STANDARD
-        .encode(params.to_string())
+        .encode(&params)
         .replace('+', "%2B")
         .replace('/', "%2F")
         .replace('=', "%3D");
@@ -247,12 +246,12 @@ fn examples(reference: &Reference, method: &MethodDoc, out: &mut String) {
     );
     let _ = write!(
         out,
-        "<details class=\"examples\">\n<summary>Example requests</summary>\n\
-         <p class=\"label\">POST</p>\n<pre><code>{}</code></pre>\n\
-         <p class=\"label\">GET <span class=\"hint\">(params: base64 of <code>{}</code>)</span></p>\n\
+        "<pre class=\"example\"><code>{}</code></pre>\n\
+         <details class=\"examples\">\n<summary>The same call by GET</summary>\n\
+         <p class=\"hint\"><code>params</code> is the base64 of <code>{}</code>, url-encoded.</p>\n\
          <pre><code>{}</code></pre>\n</details>\n",
         esc(&post),
-        esc(&params.to_string()),
+        esc(&params),
         esc(&get)
     );
 }
@@ -297,7 +296,15 @@ fn types(reference: &Reference, out: &mut String) {
             out.push_str(
                 "<table class=\"fields\">\n<thead><tr><th>field</th><th>type</th><th></th></tr></thead>\n<tbody>\n",
             );
-            for (field, sub) in props {
+            // JSON objects here are sorted by key; the required list keeps declaration order.
+            let mut fields: Vec<(&String, &Value)> = props.iter().collect();
+            fields.sort_by_key(|(field, _)| {
+                required
+                    .iter()
+                    .position(|r| r == field)
+                    .unwrap_or(usize::MAX)
+            });
+            for (field, sub) in fields {
                 let about = sub
                     .get("description")
                     .and_then(Value::as_str)
@@ -317,7 +324,7 @@ fn types(reference: &Reference, out: &mut String) {
             }
             out.push_str("</tbody>\n</table>\n");
         } else if let Some(values) = enum_values(schema) {
-            out.push_str("<table class=\"fields\">\n<thead><tr><th>value</th><th></th></tr></thead>\n<tbody>\n");
+            out.push_str("<table class=\"values\">\n<thead><tr><th>value</th><th></th></tr></thead>\n<tbody>\n");
             for (value, about) in values {
                 let _ = writeln!(
                     out,
@@ -506,7 +513,7 @@ header{padding:28px 40px 18px;border-bottom:1px solid var(--line);background:lin
 header h1{margin:0 0 4px;font-size:28px;letter-spacing:-.01em}
 header p{max-width:900px;margin:6px 0}
 .meta{color:var(--muted)}
-pre{background:#111827;color:#e5e9f0;padding:10px 14px;border-radius:8px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+pre{background:#111827;color:#e5e9f0;padding:10px 14px;border-radius:8px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 pre code{background:none;padding:0;color:inherit;user-select:all}
 pre.setup{display:inline-block;min-width:420px;margin:6px 0}
 .layout{display:flex;align-items:flex-start}
@@ -528,7 +535,10 @@ article p{margin:8px 0}
 .role{color:var(--ok);border-color:#b9dfc8;background:#eef8f2}
 .scope{color:var(--warn);border-color:#ecd3a8;background:#fdf6ea}
 .alias{color:var(--muted);border-color:var(--line);background:var(--soft)}
-table{border-collapse:collapse;margin:10px 0;min-width:60%}
+table{border-collapse:collapse;margin:10px 0;width:100%;max-width:780px;table-layout:fixed}
+table.params th:nth-child(1){width:30%}table.params th:nth-child(2){width:50%}
+table.fields th:nth-child(1),table.values th:nth-child(1){width:26%}table.fields th:nth-child(2){width:28%}
+td{overflow-wrap:anywhere}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);text-align:left;font-weight:600}
 th,td{padding:5px 14px 5px 0;border-bottom:1px solid var(--line);vertical-align:top}
 code.name{font-weight:600}
@@ -538,10 +548,10 @@ code.name{font-weight:600}
 .fmt{color:var(--muted)}
 .label{display:inline-block;min-width:64px;font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);font-weight:600}
 .none{color:var(--muted);font-style:italic}
-details{margin-top:8px}
+pre.example{margin:10px 0 4px}
+details{margin-top:4px}
 summary{cursor:pointer;color:var(--accent);font-size:14px}
-details p.label{margin:10px 0 2px}
-.hint{text-transform:none;letter-spacing:0;font-weight:400}
+.hint{color:var(--muted);font-size:13px;margin:6px 0 2px}
 .type h3{font-size:16px}
 footer{color:var(--muted);font-size:13px;margin-top:30px;border-top:1px solid var(--line);padding-top:12px}
 @media (max-width:860px){.layout{display:block}nav{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line);padding:10px 20px}main,header{padding-left:20px;padding-right:20px}pre.setup{min-width:0}}

@@ -252,3 +252,23 @@ impl TicketsServer {
         (status, answer.expect("an answer"))
     }
 }
+
+/// The `rpc.discover` document as `key` sees it (the call's `result`).
+pub async fn discover(server: &TicketsServer, key: &str) -> Value {
+    let body = r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#;
+    let (status, _, answer) = server.post(Some(key), body).await;
+    let answer = answer.expect("an answer");
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.get("error").is_none(), "{answer}");
+    answer["result"].clone()
+}
+
+/// The method names of an OpenRPC document, in order.
+pub fn method_names(doc: &Value) -> Vec<String> {
+    doc["methods"]
+        .as_array()
+        .expect("methods")
+        .iter()
+        .map(|m| m["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
