@@ -200,7 +200,7 @@ async fn the_reference_page_renders_every_method_in_headless_chromium() {
     let screenshot = format!("--screenshot={}", shot.display());
     chromium(
         &profile,
-        &[&screenshot, "--window-size=1280,4400", "--hide-scrollbars"],
+        &[&screenshot, "--window-size=1280,5200", "--hide-scrollbars"],
         &server.url,
     );
     let png = std::fs::read(&shot).expect("the screenshot");
