@@ -100,34 +100,10 @@ pub fn write_result<T: Serialize, E: Into<RpcError>>(
     }
 }
 
-/// Wraps a handler's return value for [`WriteResult`] / [`WriteValue`] selection: a return
+/// Wraps a handler's return value for [`ResultKind`] / [`ValueKind`] selection: a return
 /// type spelled through an alias of `Result` is still recognised.
 #[derive(Debug)]
 pub struct Ret<T>(pub T);
-
-/// Chosen for `Ret<Result<T, E>>`.
-pub trait WriteResult {
-    /// Writes the result or returns the converted error.
-    fn write_into(self, out: &mut Vec<u8>) -> Result<(), RpcError>;
-}
-
-impl<T: Serialize, E: Into<RpcError>> WriteResult for Ret<Result<T, E>> {
-    fn write_into(self, out: &mut Vec<u8>) -> Result<(), RpcError> {
-        write_result(out, self.0)
-    }
-}
-
-/// Chosen, through one more auto-reference, for any other `Ret<T: Serialize>`.
-pub trait WriteValue {
-    /// Writes the value.
-    fn write_into(self, out: &mut Vec<u8>) -> Result<(), RpcError>;
-}
-
-impl<T: Serialize> WriteValue for &Ret<T> {
-    fn write_into(self, out: &mut Vec<u8>) -> Result<(), RpcError> {
-        write_value(out, &self.0)
-    }
-}
 
 /// The tag [`ResultKind`] selects for a handler returning a `Result` (possibly through an alias).
 #[derive(Debug, Clone, Copy)]
@@ -139,8 +115,8 @@ pub struct ValueTag;
 
 /// Chosen for `&Ret<Result<T, E>>`, whatever `T` and `E` are.
 ///
-/// Unlike [`WriteResult`], selection has no trait bounds: it only sorts results from values,
-/// and the bounds sit on [`ResultTag::write`], so a missing `Serialize` is one plain E0277 on
+/// Selection has no trait bounds: it only sorts results from values, and the bounds sit on
+/// [`ResultTag::write`], so a missing `Serialize` is one plain E0277 on
 /// the user's return type rather than a "method exists but its trait bounds were not
 /// satisfied" error.
 pub trait ResultKind {
@@ -179,15 +155,6 @@ impl ValueTag {
         write_value(out, &value)
     }
 }
-
-/// Compile-time check that a return type is `Serialize`; the macro spans the call on the type.
-pub fn assert_serialize<T: Serialize + ?Sized>() {}
-
-/// Compile-time check that a parameter type is `Deserialize`; the macro spans the call on the type.
-pub fn assert_deserialize<T: serde::de::DeserializeOwned>() {}
-
-/// Compile-time check that an error type converts into `RpcError`.
-pub fn assert_into_rpc_error<E: Into<RpcError>>() {}
 
 pub use serde_json::Value;
 

@@ -93,9 +93,10 @@ const _: () = {
             let caller: Option<&Caller> = lr::from_context(inv.ctx)?;
             let id: i64 = lr::required(slots[0], &GET_TICKET_PARAMS[0])?;
             let ret = this.get_ticket(caller, id).await;
+            let ret = lr::Ret(ret);
             #[allow(unused_imports)]
-            use lr::{WriteResult as _, WriteValue as _};
-            lr::Ret(ret).write_into(inv.out)
+            use lr::{ResultKind as _, ValueKind as _};
+            (&ret).kind().write(inv.out, ret.0)
         })
     }
 
@@ -110,9 +111,10 @@ const _: () = {
             lr::check_project(inv.ctx, &project_id)?;
             let limit: u32 = lr::or_default(slots[1], &LIST_PARAMS[1])?;
             let ret = this.list(project_id, limit);
+            let ret = lr::Ret(ret);
             #[allow(unused_imports)]
-            use lr::{WriteResult as _, WriteValue as _};
-            lr::Ret(ret).write_into(inv.out)
+            use lr::{ResultKind as _, ValueKind as _};
+            (&ret).kind().write(inv.out, ret.0)
         })
     }
 
