@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# The HTTP load comparison: builds (release) and starts, one after another on 127.0.0.1, the
+# leanrpc spec-server, the leanrpc bench server, an equivalent jsonrpsee server, the bare axum
+# floor and the tickets example; drives each with the same bounded wrk load; prints one table.
+#
+#   bash benches/http.sh                 # every case, 2 s warm-up + 10 s each, 64 connections
+#   DURATION=3 WARMUP=1 bash benches/http.sh
+#   ROUNDS=3 bash benches/http.sh        # every case 3 times, interleaved; medians reported
+#
+# Every server is a fresh process per case (so peak RSS is per case), listens on loopback only,
+# and is killed when its case ends or the script exits. Nothing runs longer than the durations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-1}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT_BASE:-18700}
+TARGET=${CARGO_TARGET_DIR:-target}
+LUA=benches/wrk/post.lua
+
+if ! command -v wrk >/dev/null; then
+    echo "==> installing wrk (Debian package)" >&2
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
+    fi
+fi
+
+echo "==> building release binaries" >&2
+cargo build --release -q -p spec-server -p tickets
+cargo build --release -q -p leanrpc-benches --examples
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=""
+    fi
+}
+cleanup() {
+    stop_server
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Request bodies.
+single='{"jsonrpc":"2.0","method":"subtract","params":[42,23],"id":1}'
+sleep1='{"jsonrpc":"2.0","method":"sleep2","params":[7],"id":1}'
+batch_of() { # METHOD PARAMS N
+    local out="[" i
+    for ((i = 0; i < $3; i++)); do
+        [ "$i" -gt 0 ] && out+=","
+        out+="{\"jsonrpc\":\"2.0\",\"method\":\"$1\",\"params\":$2,\"id\":$i}"
+    done
+    printf '%s]' "$out"
+}
+printf '%s' "$single" >"$WORK/single.json"
+printf '%s' "$sleep1" >"$WORK/sleep1.json"
+batch_of subtract '[42,23]' 20 >"$WORK/batch20.json"
+batch_of sleep2 '[7]' 20 >"$WORK/sleep20.json"
+
+# start_server KIND [--auth]: starts a fresh server, sets SERVER_PID, URL and KEY.
+start_server() {
+    local kind=$1 flag=${2:-} out
+    PORT=$((PORT + 1))
+    out="$WORK/$kind-$PORT.out"
+    KEY=""
+    local addr="127.0.0.1:$PORT"
+    case $kind in
+    spec-server) "$TARGET/release/spec-server" --listen "$addr" >"$out" 2>/dev/null &
+        URL="http://$addr/api/jsonrpc" ;;
+    leanrpc) "$TARGET/release/examples/leanrpc_server" --listen "$addr" $flag >"$out" 2>/dev/null &
+        URL="http://$addr/api/jsonrpc" ;;
+    jsonrpsee) "$TARGET/release/examples/jsonrpsee_server" --listen "$addr" $flag >"$out" 2>/dev/null &
+        URL="http://$addr/" ;;
+    floor) "$TARGET/release/examples/floor_server" --listen "$addr" $flag >"$out" 2>/dev/null &
+        URL="http://$addr/api/jsonrpc" ;;
+    tickets) "$TARGET/release/tickets" serve --listen "$addr" --data "$WORK/tickets-$PORT" >"$out" 2>/dev/null &
+        URL="http://$addr/api/jsonrpc" ;;
+    esac
+    SERVER_PID=$!
+    local tries=0
+    until curl -s -o /dev/null -X POST "$URL" -d '{}' 2>/dev/null; do
+        tries=$((tries + 1))
+        if [ "$tries" -gt 100 ]; then
+            echo "error: $kind did not start on $addr" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    if [ -n "$flag" ] || [ "$kind" = tickets ]; then
+        KEY=$(grep -o 'lt_[A-Za-z0-9_]*' "$out" | head -1)
+        [ -n "$KEY" ] || { echo "error: $kind printed no key" >&2; exit 1; }
+    fi
+}
+
+rpc() { # BODY: POSTs to $URL with $KEY, prints the answer
+    curl -s -X POST "$URL" -H 'content-type: application/json' ${KEY:+-H "x-api-key: $KEY"} -d "$1"
+}
+
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+
+# run_case CASE KIND FLAG BODY_FILE CALLS_PER_REQUEST
+run_case() {
+    local case=$1 kind=$2 flag=$3 body=$4 calls=$5 label=$2
+    [ -n "$flag" ] && label="$kind (auth)"
+    start_server "$kind" "$flag"
+    local answer results
+    answer=$(rpc "$(cat "$body")")
+    results=$(grep -o '"result"' <<<"$answer" | wc -l)
+    if [ "$results" -ne "$calls" ]; then
+        echo "error: $label answered $case with $results results, expected $calls: ${answer:0:300}" >&2
+        exit 1
+    fi
+    run_wrk "$case" "$label" "$body" "$calls"
+    stop_server
+}
+
+run_wrk() { # CASE LABEL BODY_FILE CALLS_PER_REQUEST (against the running server)
+    local case=$1 label=$2 body=$3 calls=$4 line
+    echo "==> round $ROUND/$ROUNDS, $case: $label" >&2
+    BODY_FILE=$body API_KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$LUA" "$URL" >/dev/null
+    line=$(BODY_FILE=$body API_KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$LUA" "$URL" | grep '^RESULT')
+    local rss
+    rss=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+    # shellcheck disable=SC2086
+    local requests duration_us p50_us p99_us socket_errors non2xx
+    eval "$(sed 's/^RESULT //; s/ /;/g' <<<"$line")"
+    if [ "$non2xx" -ne 0 ] || [ "$socket_errors" -ne 0 ]; then
+        echo "warning: $label/$case: $non2xx non-2xx answers, $socket_errors socket errors" >&2
+    fi
+    SEQ=$((SEQ + 1))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SEQ" "$case" "$label" \
+        "$(awk -v r="$requests" -v c="$calls" -v d="$duration_us" 'BEGIN {printf "%.0f", r * c / (d / 1e6)}')" \
+        "$p50_us" "$p99_us" "$rss" >>"$RESULTS"
+}
+
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    SEQ=0
+    for kind in spec-server leanrpc jsonrpsee floor; do
+        run_case "single call" "$kind" "" "$WORK/single.json" 1
+    done
+    for kind in spec-server leanrpc jsonrpsee floor; do
+        run_case "batch of 20" "$kind" "" "$WORK/batch20.json" 20
+    done
+    for kind in leanrpc jsonrpsee floor; do
+        run_case "one sleep2 call (2 ms)" "$kind" "" "$WORK/sleep1.json" 1
+    done
+    for kind in leanrpc jsonrpsee floor; do
+        run_case "batch of 20 sleep2" "$kind" "" "$WORK/sleep20.json" 20
+    done
+    for kind in leanrpc jsonrpsee floor; do
+        run_case "single call, x-api-key" "$kind" --auth "$WORK/single.json" 1
+    done
+
+    # The tickets example: an owner key from its first start, one project and one ticket, then
+    # getTicket under load.
+    start_server tickets
+    project=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"name":"bench"},"id":1}' |
+        grep -o '"result":[0-9]*' | cut -d: -f2)
+    ticket=$(rpc "{\"jsonrpc\":\"2.0\",\"method\":\"leantime.rpc.tickets.addTicket\",\"params\":{\"projectId\":$project,\"headline\":\"Fix the login page\"},\"id\":2}" |
+        grep -o '"result":[0-9]*' | cut -d: -f2)
+    printf '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":{"id":%s},"id":3}' "$ticket" >"$WORK/ticket.json"
+    answer=$(rpc "$(cat "$WORK/ticket.json")")
+    grep -q '"headline":"Fix the login page"' <<<"$answer" || { echo "error: getTicket answered $answer" >&2; exit 1; }
+    run_wrk "tickets getTicket, x-api-key" "tickets (auth)" "$WORK/ticket.json" 1
+    stop_server
+done
+
+# The table: calls/s, latency, peak RSS, and ratios to jsonrpsee and to the floor of the same case.
+echo
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); wrk -t$THREADS -c$CONNECTIONS, ${WARMUP} s warm-up + ${DURATION} s per case, $ROUNDS round(s), medians; load average before the table: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+# Per case and server: the round with the median calls/s gives calls/s, p50 and p99; peak RSS is
+# the largest of all rounds.
+sort -t$'\t' -k1,1n -k4,4n "$RESULTS" | awk -F'\t' -v OFS='\t' '
+    $1 != seq { flush(); seq = $1; n = 0; rss = 0 }
+    { row[++n] = $2 OFS $3 OFS $4 OFS $5 OFS $6; if ($7 > rss) rss = $7 }
+    function flush() { if (n) print row[int((n + 1) / 2)], rss }
+    END { flush() }' | awk -F'\t' '
+    { case_[NR] = $1; who[NR] = $2; cps[NR] = $3; p50[NR] = $4; p99[NR] = $5; rss[NR] = $6
+      if ($2 ~ /^jsonrpsee/) js[$1] = $3
+      if ($2 ~ /^floor/) fl[$1] = $3
+      if ($1 == "single call" && $2 == "leanrpc") lean_single = $3
+      if ($1 == "single call, x-api-key" && $2 == "leanrpc (auth)") lean_auth = $3
+      if ($1 == "single call" && $2 == "spec-server") spec_single = $3
+      if ($1 == "one sleep2 call (2 ms)" && $2 == "leanrpc") sleep1 = $4
+      if ($1 == "batch of 20 sleep2" && $2 == "leanrpc") sleep20 = $4
+      if ($1 ~ /^tickets/) tickets_rss = $6 }
+    function ratio(a, b) { return b > 0 ? sprintf("%.2f×", a / b) : "" }
+    END {
+      print "| case | server | calls/s | p50 ms | p99 ms | peak RSS MiB | × jsonrpsee | × floor |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= NR; i++)
+        printf "| %s | %s | %d | %.2f | %.2f | %.1f | %s | %s |\n", case_[i], who[i], cps[i],
+          p50[i] / 1000, p99[i] / 1000, rss[i] / 1024, ratio(cps[i], js[case_[i]]), ratio(cps[i], fl[case_[i]])
+      print ""
+      print "Targets:"
+      printf "- single calls, spec-server vs floor: %s (target >= 0.95×); vs jsonrpsee: %s (target >= 1.0×)\n", ratio(spec_single, fl["single call"]), ratio(spec_single, js["single call"])
+      printf "- single calls, leanrpc bench server vs floor: %s; vs jsonrpsee: %s\n", ratio(lean_single, fl["single call"]), ratio(lean_single, js["single call"])
+      printf "- batch of 20 sleep2 p50 / one sleep2 call p50 (leanrpc): %s (target < 3×)\n", ratio(sleep20, sleep1)
+      printf "- authenticated / unauthenticated single calls (leanrpc): %s (target >= 0.9×)\n", ratio(lean_auth, lean_single)
+      printf "- tickets server peak RSS under load: %.1f MiB (target <= 64 MiB)\n", tickets_rss / 1024
+    }'

@@ -1,0 +1,121 @@
+//! The leanrpc service under test: the specification's `subtract`, `sum` and `get_data`, plus
+//! `strlen` (a large string param) and `sleep2` (2 ms of simulated I/O).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leanrpc::{Params, RpcError, Server, rpc_service};
+use leanrpc_keys::{ApiKey, KeyAuthenticator, NewKey, SqliteStore};
+
+/// The benchmark methods. They keep no state.
+#[derive(Debug, Default)]
+pub struct Bench;
+
+#[rpc_service]
+impl Bench {
+    /// Subtracts `subtrahend` from `minuend` (positional `[minuend, subtrahend]` or named).
+    fn subtract(&self, minuend: i64, subtrahend: i64) -> Result<i64, RpcError> {
+        crate::floor::subtract(minuend, subtrahend).ok_or_else(overflow)
+    }
+
+    /// Adds any number of integers given positionally.
+    fn sum(&self, #[rpc(raw)] params: Params<'_>) -> Result<i64, RpcError> {
+        let terms: Vec<i64> = params.sequence()?;
+        terms
+            .iter()
+            .try_fold(0i64, |acc, n| acc.checked_add(*n))
+            .ok_or_else(overflow)
+    }
+
+    /// Returns `["hello", 5]`.
+    #[rpc(name = "get_data")]
+    fn get_data(&self) -> (&'static str, i64) {
+        ("hello", 5)
+    }
+
+    /// Returns the length in bytes of `text`.
+    fn strlen(&self, text: String) -> usize {
+        crate::floor::strlen(&text)
+    }
+
+    /// Waits 2 ms, as a handler waiting on a database or another service would, then returns `n`.
+    async fn sleep2(&self, n: i64) -> i64 {
+        crate::floor::sleep2(n).await
+    }
+}
+
+fn overflow() -> RpcError {
+    RpcError::invalid_params("the result does not fit in a 64-bit signed integer")
+}
+
+/// The benchmark server without authentication.
+pub fn server() -> Server {
+    Server::builder()
+        .service(Bench)
+        .build()
+        .expect("the bench service builds")
+}
+
+/// A key store in `dir` holding one fresh owner key, and the authenticator over it.
+pub struct Keyed {
+    /// The server, requiring `x-api-key`.
+    pub server: Server,
+    /// The one valid key.
+    pub key: ApiKey,
+    /// The store behind it.
+    pub store: Arc<SqliteStore>,
+}
+
+impl std::fmt::Debug for Keyed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyed")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The benchmark server behind [`KeyAuthenticator`] over a [`SqliteStore`] in `dir`, with the
+/// defaults a deployment has (30 s key cache, per-address failure limit, usage recording), and
+/// one owner key.
+pub async fn keyed_server(dir: &std::path::Path) -> Keyed {
+    let store = Arc::new(SqliteStore::open(dir.join("keys.sqlite3")).expect("open the key store"));
+    let scheme = leanrpc_keys::KeyScheme::default();
+    let (key, _) =
+        leanrpc_keys::create_key(&*store, &scheme, NewKey::new("bench", leanrpc::Role::Owner))
+            .await
+            .expect("create a key");
+    let auth = KeyAuthenticator::builder(Arc::clone(&store))
+        .scheme(scheme)
+        .build();
+    let server = Server::builder()
+        .authenticator(auth)
+        .service(Bench)
+        .build()
+        .expect("the bench service builds");
+    Keyed { server, key, store }
+}
+
+/// Parses `--listen ADDR` (default `127.0.0.1:0`) and the flags in `flags` from the command line
+/// of a load-test server; returns the address and which flags were given.
+pub fn listen_arg<const N: usize>(flags: [&str; N]) -> (SocketAddr, [bool; N]) {
+    let mut addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut seen = [false; N];
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--listen" {
+            addr = args
+                .next()
+                .and_then(|a| a.parse().ok())
+                .expect("--listen takes an address such as 127.0.0.1:8080");
+        } else if let Some(i) = flags.iter().position(|f| *f == arg) {
+            seen[i] = true;
+        } else {
+            panic!("unknown argument {arg:?}; expected --listen ADDR or one of {flags:?}");
+        }
+    }
+    (addr, seen)
+}
+
+/// How long `sleep2` waits.
+pub const SLEEP: Duration = Duration::from_millis(2);
