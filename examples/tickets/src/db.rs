@@ -3,10 +3,15 @@
 //!
 //! SQLite calls block, so each one runs on tokio's blocking pool. Writes share one connection
 //! (SQLite has one writer at a time anyway); reads take a connection from a small pool so they
-//! run in parallel with each other and with a write.
+//! run in parallel with each other and with a write. Calls wait for a permit (asynchronously)
+//! before they take a blocking thread, so however many requests arrive at once, at most one
+//! write and [`READERS`] reads hold a thread and a connection: no burst of requests can grow
+//! the blocking pool, the open files or the memory that comes with them.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use tokio::sync::Semaphore;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
@@ -76,6 +81,10 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// One permit: the write in progress.
+    write_permits: Arc<Semaphore>,
+    /// [`READERS`] permits: the reads in progress, one per pooled connection.
+    read_permits: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Db {
@@ -105,6 +114,8 @@ impl Db {
                 path: path.to_owned(),
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
+                write_permits: Arc::new(Semaphore::new(1)),
+                read_permits: Arc::new(Semaphore::new(READERS)),
             }),
         })
     }
@@ -115,7 +126,13 @@ impl Db {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
         let inner = Arc::clone(&self.inner);
+        let permit = Arc::clone(&inner.write_permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| DbError::Task)?;
         tokio::task::spawn_blocking(move || {
+            // Held until the write is done, even if the caller stops waiting for it.
+            let _permit = permit;
             let mut conn = inner
                 .writer
                 .lock()
@@ -138,7 +155,12 @@ impl Db {
         f: impl FnOnce(&Connection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
         let inner = Arc::clone(&self.inner);
+        let permit = Arc::clone(&inner.read_permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| DbError::Task)?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let pooled = inner
                 .readers
                 .lock()

@@ -251,6 +251,13 @@ impl TicketsServer {
         let (status, answer) = self.get_query(Some(key), &query).await;
         (status, answer.expect("an answer"))
     }
+
+    /// How many threads the server process has now (Linux: `/proc/PID/task`).
+    pub fn threads(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/task", self.child.id()))
+            .expect("/proc/PID/task")
+            .count()
+    }
 }
 
 /// The `rpc.discover` document as `key` sees it (the call's `result`).
