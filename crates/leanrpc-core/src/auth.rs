@@ -144,12 +144,21 @@ impl Caller {
 }
 
 /// What an [`Authenticator`] sees of a request.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Credentials<'a> {
     /// The raw `x-api-key` header, if present (any bytes; never logged).
     pub api_key: Option<&'a [u8]>,
     /// The client's address, when the transport knows it.
     pub peer: Option<IpAddr>,
+}
+
+impl fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("api_key", &self.api_key.map(|_| "[redacted]"))
+            .field("peer", &self.peer)
+            .finish()
+    }
 }
 
 /// Why a request was not authenticated. Every variant but [`AuthError::RateLimited`] answers
@@ -250,6 +259,21 @@ mod tests {
             projects,
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn credentials_never_show_the_key() {
+        let shown = format!(
+            "{:?}",
+            Credentials {
+                api_key: Some(b"lt_abc_secret"),
+                peer: None
+            }
+        );
+        assert!(
+            shown.contains("[redacted]") && !shown.contains("secret") && !shown.contains("108"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -583,7 +583,8 @@ impl Server {
             // A hand-written handler that wrote nothing still answers valid JSON.
             out.extend_from_slice(b"null");
         }
-        if outcome.is_ok() && out.len() - start > self.inner.limits.max_response_bytes {
+        let result_len = out.len() - start - response::RESULT_PREFIX.len();
+        if outcome.is_ok() && result_len > self.inner.limits.max_response_bytes {
             outcome = Err(RpcError::server_error().data("response too large"));
         }
         match outcome {
