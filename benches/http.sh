@@ -183,10 +183,11 @@ echo
 # the largest of all rounds.
 sort -t$'\t' -k1,1n -k4,4n "$RESULTS" | awk -F'\t' -v OFS='\t' '
     $1 != seq { flush(); seq = $1; n = 0; rss = 0 }
-    { row[++n] = $2 OFS $3 OFS $4 OFS $5 OFS $6; if ($7 > rss) rss = $7 }
-    function flush() { if (n) print row[int((n + 1) / 2)], rss }
+    { row[++n] = $2 OFS $3 OFS $4 OFS $5 OFS $6; cps[n] = $4; if ($7 > rss) rss = $7 }
+    function flush() { if (n) print row[int((n + 1) / 2)], rss, cps[1], cps[n] }
     END { flush() }' | awk -F'\t' '
     { case_[NR] = $1; who[NR] = $2; cps[NR] = $3; p50[NR] = $4; p99[NR] = $5; rss[NR] = $6
+      range[NR] = $7 == $8 ? "" : sprintf("%d–%d", $7, $8)
       if ($2 ~ /^jsonrpsee/) js[$1] = $3
       if ($2 ~ /^floor/) fl[$1] = $3
       if ($1 == "single call" && $2 == "leanrpc") lean_single = $3
@@ -197,10 +198,10 @@ sort -t$'\t' -k1,1n -k4,4n "$RESULTS" | awk -F'\t' -v OFS='\t' '
       if ($1 ~ /^tickets/) tickets_rss = $6 }
     function ratio(a, b) { return b > 0 ? sprintf("%.2f×", a / b) : "" }
     END {
-      print "| case | server | calls/s | p50 ms | p99 ms | peak RSS MiB | × jsonrpsee | × floor |"
-      print "|---|---|---:|---:|---:|---:|---:|---:|"
+      print "| case | server | calls/s | rounds min–max | p50 ms | p99 ms | peak RSS MiB | × jsonrpsee | × floor |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
       for (i = 1; i <= NR; i++)
-        printf "| %s | %s | %d | %.2f | %.2f | %.1f | %s | %s |\n", case_[i], who[i], cps[i],
+        printf "| %s | %s | %d | %s | %.2f | %.2f | %.1f | %s | %s |\n", case_[i], who[i], cps[i], range[i],
           p50[i] / 1000, p99[i] / 1000, rss[i] / 1024, ratio(cps[i], js[case_[i]]), ratio(cps[i], fl[case_[i]])
       print ""
       print "Targets:"

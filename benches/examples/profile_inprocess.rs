@@ -29,7 +29,9 @@ fn main() {
     let (Some(case), Some(who)) = (args.first(), args.get(1)) else {
         usage()
     };
-    let n: usize = args.get(2).map_or(100_000, |n| n.parse().unwrap_or_else(|_| usage()));
+    let n: usize = args
+        .get(2)
+        .map_or(100_000, |n| n.parse().unwrap_or_else(|_| usage()));
     let body = match case.as_str() {
         "positional" | "post" | "auth" => bodies::SUBTRACT_POSITIONAL.to_owned(),
         "named" => bodies::SUBTRACT_NAMED.to_owned(),
@@ -63,7 +65,10 @@ fn main() {
                 let items: Vec<&RawValue> = serde_json::from_str(body).expect("a batch");
                 let mut total = 0;
                 for item in items {
-                    let (answer, _) = module.raw_json_request(item.get(), 1).await.expect("a call");
+                    let (answer, _) = module
+                        .raw_json_request(item.get(), 1)
+                        .await
+                        .expect("a call");
                     total += answer.get().len();
                 }
                 total
