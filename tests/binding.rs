@@ -675,7 +675,7 @@ impl Authenticator for NoKeys {
     fn authenticate<'a>(
         &'a self,
         _credentials: Credentials<'a>,
-    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
+    ) -> BoxFuture<'a, Result<std::sync::Arc<Caller>, AuthError>> {
         Box::pin(async { Err(AuthError::Rejected) })
     }
 }

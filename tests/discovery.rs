@@ -72,7 +72,7 @@ impl Authenticator for Keys {
     fn authenticate<'a>(
         &'a self,
         credentials: Credentials<'a>,
-    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
+    ) -> BoxFuture<'a, Result<std::sync::Arc<Caller>, AuthError>> {
         let role = match credentials.api_key {
             Some(b"reader") => Some(Role::Readonly),
             Some(b"editor") => Some(Role::Editor),
@@ -80,13 +80,13 @@ impl Authenticator for Keys {
         };
         Box::pin(async move {
             let role = role.ok_or(AuthError::Rejected)?;
-            Ok(Caller {
+            Ok(std::sync::Arc::new(Caller {
                 key_id: role.to_string(),
                 name: role.to_string(),
                 role,
                 projects: Vec::new(),
                 scopes: Vec::new(),
-            })
+            }))
         })
     }
 }

@@ -212,7 +212,11 @@ fn into_response(response: HttpResponse) -> Response {
         StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     for (name, value) in response.headers {
-        if let Ok(value) = HeaderValue::try_from(value) {
+        let value = match value {
+            std::borrow::Cow::Borrowed(text) => HeaderValue::from_str(text),
+            std::borrow::Cow::Owned(text) => HeaderValue::try_from(text),
+        };
+        if let Ok(value) = value {
             headers.append(HeaderName::from_static(name), value);
         }
     }

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::BoxFuture;
 use crate::error::RpcError;
@@ -181,13 +182,14 @@ pub enum AuthError {
 }
 
 /// Turns request credentials into a [`Caller`]. Implemented by `leanrpc-keys`; tests can
-/// implement it directly.
+/// implement it directly. The caller comes back shared, so an authenticator that caches
+/// verified keys hands out the same `Caller` without copying it per request.
 pub trait Authenticator: Send + Sync + 'static {
     /// Authenticates one HTTP request. Called once per request, before any call of a batch runs.
     fn authenticate<'a>(
         &'a self,
         credentials: Credentials<'a>,
-    ) -> BoxFuture<'a, Result<Caller, AuthError>>;
+    ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>>;
 
     /// Counts `calls` calls against the caller's rate limit. The default does not limit.
     fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, Throttled> {

@@ -54,7 +54,7 @@ pub struct HttpResponse {
     /// The status code.
     pub status: u16,
     /// Headers to send (names in lowercase).
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// The body; empty when there is nothing to answer.
     pub body: Vec<u8>,
 }
@@ -64,7 +64,7 @@ impl HttpResponse {
         let headers = if body.is_empty() {
             Vec::new()
         } else {
-            vec![("content-type", "application/json".to_owned())]
+            vec![("content-type", Cow::Borrowed("application/json"))]
         };
         Self {
             status,
@@ -108,7 +108,7 @@ impl HttpResponse {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 }
 
@@ -148,17 +148,18 @@ impl Server {
         let host = crate::page::host_for_page(req.headers.header("host"));
         let body = page.replace(crate::page::HOST_MARKER, host).into_bytes();
         let headers = vec![
-            ("content-type", "text/html; charset=utf-8".to_owned()),
+            ("content-type", Cow::Borrowed("text/html; charset=utf-8")),
             // Nothing but the inline style: no scripts, no frames, no requests.
             (
                 "content-security-policy",
-                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
-                 form-action 'none'; frame-ancestors 'none'"
-                    .to_owned(),
+                Cow::Borrowed(
+                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+                     form-action 'none'; frame-ancestors 'none'",
+                ),
             ),
-            ("x-content-type-options", "nosniff".to_owned()),
-            ("referrer-policy", "no-referrer".to_owned()),
-            ("vary", "accept".to_owned()),
+            ("x-content-type-options", Cow::Borrowed("nosniff")),
+            ("referrer-policy", Cow::Borrowed("no-referrer")),
+            ("vary", Cow::Borrowed("accept")),
         ];
         Some(HttpResponse {
             status: 200,
@@ -207,7 +208,7 @@ impl Server {
             _ => {
                 let mut response =
                     HttpResponse::error(405, RpcError::invalid_request().data("use POST or GET"));
-                response.headers.push(("allow", "GET, POST".to_owned()));
+                response.headers.push(("allow", Cow::Borrowed("GET, POST")));
                 return response;
             }
         };
@@ -257,10 +258,10 @@ impl Server {
         if let RateStatus::Limited { limit, remaining } = rate {
             response
                 .headers
-                .push(("x-ratelimit-limit", limit.to_string()));
+                .push(("x-ratelimit-limit", Cow::Owned(limit.to_string())));
             response
                 .headers
-                .push(("x-ratelimit-remaining", remaining.to_string()));
+                .push(("x-ratelimit-remaining", Cow::Owned(remaining.to_string())));
         }
         response
     }
@@ -318,14 +319,14 @@ fn too_many(envelope: &Envelope<'_>, retry_after: u64, limit: Option<u64>) -> Ht
     );
     response
         .headers
-        .push(("retry-after", retry_after.to_string()));
+        .push(("retry-after", Cow::Owned(retry_after.to_string())));
     response
         .headers
-        .push(("x-ratelimit-remaining", "0".to_owned()));
+        .push(("x-ratelimit-remaining", Cow::Borrowed("0")));
     if let Some(limit) = limit {
         response
             .headers
-            .push(("x-ratelimit-limit", limit.to_string()));
+            .push(("x-ratelimit-limit", Cow::Owned(limit.to_string())));
     }
     response
 }

@@ -20,18 +20,18 @@ impl Authenticator for &'static FakeAuth {
     fn authenticate<'a>(
         &'a self,
         credentials: Credentials<'a>,
-    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
+    ) -> BoxFuture<'a, Result<std::sync::Arc<Caller>, AuthError>> {
         self.authentications.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
             match credentials.api_key {
                 None => Err(AuthError::Missing),
-                Some(b"good") => Ok(Caller {
+                Some(b"good") => Ok(std::sync::Arc::new(Caller {
                     key_id: "k".into(),
                     name: "test".into(),
                     role: Role::Owner,
                     projects: vec![],
                     scopes: vec![],
-                }),
+                })),
                 Some(b"slow-down") => Err(AuthError::RateLimited { retry_after: 7 }),
                 Some(_) => Err(AuthError::Rejected),
             }

@@ -111,7 +111,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
     }
 
     /// Checks an `x-api-key` value, without the per-address failure limit.
-    pub async fn verify(&self, api_key: Option<&[u8]>) -> Result<Caller, AuthError> {
+    pub async fn verify(&self, api_key: Option<&[u8]>) -> Result<Arc<Caller>, AuthError> {
         let inner = &*self.inner;
         let raw = api_key.ok_or(AuthError::Missing)?;
         let parts = inner.scheme.parse(raw).map_err(|reason| {
@@ -119,7 +119,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             AuthError::Malformed
         })?;
         let key_id = parts.key_id();
-        let record = match inner.cache.get(key_id, Instant::now()) {
+        let cached = match inner.cache.get(key_id, Instant::now()) {
             Some(record) => record,
             None => match inner.store.find(key_id).await {
                 Ok(Some(record)) => inner.cache.put(record, Instant::now()),
@@ -135,6 +135,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
                 }
             },
         };
+        let record = &cached.record;
         if !inner.scheme.hasher().verify(parts.secret(), &record.digest) {
             tracing::debug!(key_id, "wrong secret for API key");
             return Err(AuthError::Rejected);
@@ -150,7 +151,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
         if let Some(usage) = &inner.usage {
             usage.record(key_id, now);
         }
-        Ok(record.caller())
+        Ok(Arc::clone(&cached.caller))
     }
 }
 
@@ -158,7 +159,7 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
     fn authenticate<'a>(
         &'a self,
         credentials: Credentials<'a>,
-    ) -> BoxFuture<'a, Result<Caller, AuthError>> {
+    ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
         Box::pin(async move {
             let failures = self.inner.failures.as_ref();
             let bucket = credentials.peer.map(client_bucket);

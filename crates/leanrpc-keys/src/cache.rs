@@ -7,14 +7,21 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use leanrpc_core::StoredKey;
+use leanrpc_core::{Caller, StoredKey};
+
+/// A cached record with the [`Caller`] it authenticates as, built once per store read.
+#[derive(Debug)]
+pub(crate) struct CachedKey {
+    pub(crate) record: StoredKey,
+    pub(crate) caller: Arc<Caller>,
+}
 
 /// Key records by id, each trusted for `ttl` after it was read. A zero `ttl` caches nothing.
 #[derive(Debug)]
 pub(crate) struct KeyCache {
     ttl: Duration,
     max_entries: usize,
-    entries: Mutex<HashMap<String, (Arc<StoredKey>, Instant)>>,
+    entries: Mutex<HashMap<String, (Arc<CachedKey>, Instant)>>,
 }
 
 impl KeyCache {
@@ -31,7 +38,7 @@ impl KeyCache {
     }
 
     /// The record for `key_id` if it was read less than `ttl` ago.
-    pub(crate) fn get(&self, key_id: &str, now: Instant) -> Option<Arc<StoredKey>> {
+    pub(crate) fn get(&self, key_id: &str, now: Instant) -> Option<Arc<CachedKey>> {
         if self.ttl.is_zero() {
             return None;
         }
@@ -41,13 +48,14 @@ impl KeyCache {
     }
 
     /// Remembers a record read from the store at `now`.
-    pub(crate) fn put(&self, key: StoredKey, now: Instant) -> Arc<StoredKey> {
-        let key = Arc::new(key);
+    pub(crate) fn put(&self, record: StoredKey, now: Instant) -> Arc<CachedKey> {
+        let caller = Arc::new(record.caller());
+        let key = Arc::new(CachedKey { record, caller });
         if self.ttl.is_zero() {
             return key;
         }
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= self.max_entries && !entries.contains_key(&key.key_id) {
+        if entries.len() >= self.max_entries && !entries.contains_key(&key.record.key_id) {
             let ttl = self.ttl;
             entries.retain(|_, (_, read_at)| now.saturating_duration_since(*read_at) < ttl);
             if entries.len() >= self.max_entries {
@@ -55,7 +63,7 @@ impl KeyCache {
                 entries.clear();
             }
         }
-        entries.insert(key.key_id.clone(), (Arc::clone(&key), now));
+        entries.insert(key.record.key_id.clone(), (Arc::clone(&key), now));
         key
     }
 

@@ -273,16 +273,9 @@ fn decode_checksum(digits: &[u8]) -> Option<u32> {
     })
 }
 
-/// CRC-32 (IEEE 802.3, as in zlib), bit by bit: keys are short, so no table is needed.
+/// CRC-32 (IEEE 802.3, as zlib computes it).
 fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-        }
-    }
-    !crc
+    crc32fast::hash(bytes)
 }
 
 #[cfg(test)]

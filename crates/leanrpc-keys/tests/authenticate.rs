@@ -37,11 +37,15 @@ fn create(store: &MemoryStore, new: NewKey) -> ApiKey {
         .0
 }
 
-fn auth_with(auth: &Auth, key: &[u8]) -> Result<leanrpc_core::Caller, AuthError> {
+fn auth_with(auth: &Auth, key: &[u8]) -> Result<std::sync::Arc<leanrpc_core::Caller>, AuthError> {
     block_on(auth.authenticate(creds(key)))
 }
 
-fn from(auth: &Auth, key: &[u8], peer: IpAddr) -> Result<leanrpc_core::Caller, AuthError> {
+fn from(
+    auth: &Auth,
+    key: &[u8],
+    peer: IpAddr,
+) -> Result<std::sync::Arc<leanrpc_core::Caller>, AuthError> {
     block_on(auth.authenticate(Credentials {
         api_key: Some(key),
         peer: Some(peer),
@@ -502,8 +506,8 @@ fn rotation_keeps_the_old_key_for_the_overlap_or_revokes_it() {
         (
             caller.name.as_str(),
             caller.role,
-            caller.projects,
-            caller.scopes
+            caller.projects.clone(),
+            caller.scopes.clone()
         ),
         ("svc", Role::Admin, vec![9], vec!["a".to_owned()])
     );

@@ -260,7 +260,7 @@ fn the_cli_binary_manages_keys_while_the_server_store_is_open() {
     let new_key = last_line(&rotated.stdout);
     let new_caller = block_on(auth.authenticate(creds(new_key.as_bytes()))).unwrap();
     assert_eq!(
-        (new_caller.projects, new_caller.role),
+        (new_caller.projects.clone(), new_caller.role),
         (vec![4, 5], Role::Editor)
     );
     assert!(

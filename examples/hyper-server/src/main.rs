@@ -112,7 +112,7 @@ mod glue {
         *out.status_mut() =
             StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         for (name, value) in response.headers {
-            if let Ok(value) = HeaderValue::try_from(value) {
+            if let Ok(value) = HeaderValue::from_str(&value) {
                 out.headers_mut()
                     .append(HeaderName::from_static(name), value);
             }
