@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of leanrpc on a fresh machine: the Rust suites (unit, integration, end-to-end
+# over HTTP, trybuild UI, property, discovery in headless Chromium), the real-client interop
+# suite, a short bounded load run, and each fuzz target briefly. Installs what they need first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "test prerequisites: chromium, node and npm, npm ci in discovery/ (scripts/ci-deps.sh)"
+bash scripts/ci-deps.sh
+
+step "cargo test --workspace"
+cargo test --workspace
+
+step "interop: real JSON-RPC clients (Python, Node, Rust, curl) against the tickets server"
+bash interop/run.sh
+
+step "load: a short bounded run at 64 and 1,000 connections (the full run: load/README.md)"
+bash load/run.sh --quick
+
+step "fuzzing: each cargo-fuzz target for ${FUZZ_SECONDS:=20} s from the committed seeds"
+bash scripts/fuzz.sh "$FUZZ_SECONDS"
