@@ -116,23 +116,6 @@ pub trait RpcService: Send + Sync + 'static {
     fn methods() -> &'static [MethodDef];
 }
 
-/// Converts a Rust identifier to lowerCamelCase (`get_ticket` → `getTicket`).
-pub fn lower_camel(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.trim_start_matches('_').chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The matching form of a name: ASCII lowercase, without `_` and `-`.
 pub fn normalize_into(name: &str, out: &mut String) {
     out.clear();
@@ -155,12 +138,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn camel_case_and_normalization() {
-        assert_eq!(lower_camel("get_ticket"), "getTicket");
-        assert_eq!(lower_camel("get_all_tickets"), "getAllTickets");
-        assert_eq!(lower_camel("sum"), "sum");
-        assert_eq!(lower_camel("_private_x"), "privateX");
-        assert_eq!(lower_camel("a__b"), "aB");
+    fn normalization_ignores_case_underscores_and_dashes() {
         for name in [
             "get_ticket",
             "getTicket",
