@@ -5,7 +5,7 @@
 //! (SQLite has one writer at a time anyway); reads take a connection from a small pool so they
 //! run in parallel with each other and with a write. Calls wait for a permit (asynchronously)
 //! before they take a blocking thread, so however many requests arrive at once, at most one
-//! write and [`READERS`] reads hold a thread and a connection: no burst of requests can grow
+//! write and four (`READERS`) reads hold a thread and a connection: no burst of requests can grow
 //! the blocking pool, the open files or the memory that comes with them.
 
 use std::path::{Path, PathBuf};
