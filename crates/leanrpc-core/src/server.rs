@@ -3,8 +3,10 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use futures_util::future::Either;
@@ -521,17 +523,37 @@ impl Server {
                 out
             }
             Envelope::Batch(items) => {
-                // The futures are built before the first await so that no closure type is held
-                // across it (which would make the future's Send-ness depend on higher-ranked
-                // lifetimes the compiler cannot prove).
-                let calls: Vec<_> = items
-                    .iter()
-                    .map(|item| self.answer_owned(item, caller, headers))
-                    .collect();
-                let answers: Vec<Vec<u8>> = futures_util::stream::iter(calls)
-                    .buffered(self.inner.limits.batch_concurrency.max(1))
-                    .collect()
-                    .await;
+                let limit = self.inner.limits.batch_concurrency.max(1);
+                let mut answers: Vec<Vec<u8>> = Vec::with_capacity(items.len());
+                let mut waiting = Vec::new();
+                for (index, item) in items.iter().enumerate() {
+                    let mut call = Box::pin(self.answer_owned(item, caller, headers));
+                    // Each call runs inline until it first waits, so a batch of calls that
+                    // never wait costs no scheduling at all. Calls that wait join a queue that
+                    // runs at most `limit` at a time; once `limit` calls are waiting, the rest
+                    // are queued without being started.
+                    if waiting.len() < limit {
+                        let mut cx = Context::from_waker(Waker::noop());
+                        if let Poll::Ready(answer) = call.as_mut().poll(&mut cx) {
+                            answers.push(answer);
+                            continue;
+                        }
+                    }
+                    answers.push(Vec::new());
+                    waiting.push((index, call));
+                }
+                if !waiting.is_empty() {
+                    // Built before the first await, so no closure type is held across it
+                    // (which would make Send-ness depend on lifetimes the compiler cannot prove).
+                    let tasks: Vec<_> = waiting
+                        .into_iter()
+                        .map(|(index, call)| async move { (index, call.await) })
+                        .collect();
+                    let mut done = futures_util::stream::iter(tasks).buffer_unordered(limit);
+                    while let Some((index, answer)) = done.next().await {
+                        answers[index] = answer;
+                    }
+                }
                 join_batch(answers)
             }
         }
@@ -543,7 +565,8 @@ impl Server {
         caller: Option<&Caller>,
         headers: &dyn HeaderSource,
     ) -> Vec<u8> {
-        let mut out = Vec::new();
+        let answered = !matches!(item, Item::Call(call) if call.is_notification());
+        let mut out = Vec::with_capacity(if answered { 96 } else { 0 });
         self.answer_item(item, caller, headers, &mut out).await;
         out
     }
