@@ -261,50 +261,24 @@ async fn a_project_scoped_key_sees_and_touches_only_its_projects() {
         "mine"
     );
     // Another project's objects answer exactly like missing ones: no existence oracle.
-    assert_eq!(
-        server
-            .err(&scoped, "projects.getProject", json!({"id": p2}))
-            .await,
-        -32002
-    );
-    assert_eq!(
-        server
-            .err(&scoped, "tickets.getTicket", json!({"id": t2}))
-            .await,
-        -32002
-    );
-    assert_eq!(
-        server
-            .err(
-                &scoped,
-                "tickets.updateTicket",
-                json!({"id": t2, "headline": "pwned"})
-            )
-            .await,
-        -32002
-    );
-    assert_eq!(
-        server
-            .err(&scoped, "tickets.deleteTicket", json!({"id": t2}))
-            .await,
-        -32002
-    );
-    assert_eq!(
-        server
-            .err(
-                &scoped,
-                "tickets.addTicket",
-                json!({"projectId": p2, "headline": "x"})
-            )
-            .await,
-        -32001
-    );
-    assert_eq!(
-        server
-            .err(&scoped, "projects.addProject", json!({"name": "three"}))
-            .await,
-        -32001
-    );
+    for (method, params, code) in [
+        ("projects.getProject", json!({"id": p2}), -32002),
+        ("tickets.getTicket", json!({"id": t2}), -32002),
+        (
+            "tickets.updateTicket",
+            json!({"id": t2, "headline": "pwned"}),
+            -32002,
+        ),
+        ("tickets.deleteTicket", json!({"id": t2}), -32002),
+        (
+            "tickets.addTicket",
+            json!({"projectId": p2, "headline": "x"}),
+            -32001,
+        ),
+        ("projects.addProject", json!({"name": "three"}), -32001),
+    ] {
+        assert_eq!(server.err(&scoped, method, params).await, code, "{method}");
+    }
     // Nothing changed in project two.
     assert_eq!(
         server
