@@ -1,8 +1,21 @@
 //! Leantime-style scalar coercion: a JSON string holding a number binds to a numeric parameter,
 //! `"true"`/`"false"` to a bool. Everything else deserializes exactly as serde_json would.
+//!
+//! Two deserializers apply the rule. [`Coerced`] wraps the deserializer of a value met while the
+//! params are read once (the fast path of [`crate::params::bind`]); it may be stricter than the
+//! rule (a 128-bit integer written as a string), never looser. [`Coerce`] reads one raw value
+//! already cut out of the params; it is the reference the error path uses, and its answers (and
+//! error messages) are the ones clients see.
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde_json::value::RawValue;
+
+/// The newtype name by which serde_json recognises a `RawValue` being deserialized: passed
+/// through untouched, so that a `Box<RawValue>` param keeps working.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// A deserializer over one raw JSON value that accepts numbers and booleans written as strings.
 pub(crate) struct Coerce<'a>(pub(crate) &'a RawValue);
@@ -84,13 +97,193 @@ impl<'de> Deserializer<'de> for Coerce<'de> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
-        visitor.visit_newtype_struct(self)
+        if name == RAW_VALUE_TOKEN {
+            self.json().deserialize_newtype_struct(name, visitor)
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
     }
 
     forward! {
+        deserialize_any();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+    }
+}
+
+/// A deserializer that applies the coercion rule to the value `D` is about to produce.
+pub(crate) struct Coerced<D>(pub(crate) D);
+
+/// A numeric type a JSON string may spell.
+trait Numeric: Sized + std::str::FromStr {
+    fn visit<'de, V: Visitor<'de>, E: de::Error>(self, visitor: V) -> Result<V::Value, E>;
+}
+
+macro_rules! numeric {
+    ($($ty:ty => $visit:ident,)*) => {$(
+        impl Numeric for $ty {
+            fn visit<'de, V: Visitor<'de>, E: de::Error>(self, visitor: V) -> Result<V::Value, E> {
+                visitor.$visit(self)
+            }
+        }
+    )*};
+}
+
+numeric! {
+    i8 => visit_i8, i16 => visit_i16, i32 => visit_i32, i64 => visit_i64,
+    u8 => visit_u8, u16 => visit_u16, u32 => visit_u32, u64 => visit_u64,
+    f32 => visit_f32, f64 => visit_f64,
+}
+
+/// Passes numbers through to `V` and parses strings as `N`.
+struct NumberOrString<V, N>(V, PhantomData<N>);
+
+impl<'de, V: Visitor<'de>, N: Numeric> Visitor<'de> for NumberOrString<V, N> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+        self.0.visit_i64(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+        self.0.visit_u64(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        self.0.visit_f64(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        match v.parse::<N>() {
+            Ok(n) => n.visit(self.0),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Str(v), &self.0)),
+        }
+    }
+}
+
+/// Passes booleans through to `V` and accepts `"true"` and `"false"`.
+struct BoolOrString<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for BoolOrString<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+        self.0.visit_bool(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        match v {
+            "true" => self.0.visit_bool(true),
+            "false" => self.0.visit_bool(false),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self.0)),
+        }
+    }
+}
+
+/// Keeps coercing inside `Some`.
+struct CoercedOption<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for CoercedOption<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_some(Coerced(d))
+    }
+}
+
+macro_rules! coerced_number {
+    ($($method:ident => $ty:ty;)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(NumberOrString::<V, $ty>(visitor, PhantomData))
+        }
+    )*};
+}
+
+macro_rules! forward_inner {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.$method($($arg,)* visitor)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Coerced<D> {
+    type Error = D::Error;
+
+    coerced_number! {
+        deserialize_i8 => i8;
+        deserialize_i16 => i16;
+        deserialize_i32 => i32;
+        deserialize_i64 => i64;
+        deserialize_u8 => u8;
+        deserialize_u16 => u16;
+        deserialize_u32 => u32;
+        deserialize_u64 => u64;
+        deserialize_f32 => f32;
+        deserialize_f64 => f64;
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_any(BoolOrString(visitor))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_option(CoercedOption(visitor))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if name == RAW_VALUE_TOKEN {
+            self.0.deserialize_newtype_struct(name, visitor)
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    // 128-bit integers are not coerced here: a string for one fails, and the caller falls back
+    // to `Coerce`, which parses it.
+    forward_inner! {
+        deserialize_i128();
+        deserialize_u128();
         deserialize_any();
         deserialize_char();
         deserialize_str();
@@ -146,6 +339,81 @@ mod tests {
         assert_eq!(coerce::<Option<i64>>(r#""7""#).unwrap(), Some(7));
         assert_eq!(coerce::<Option<i64>>("null").unwrap(), None);
         assert_eq!(coerce::<ProjectId>(r#""3""#).unwrap(), ProjectId(3));
+    }
+
+    /// `Coerced` over serde_json's own deserializer, as the one pass of `bind` uses it.
+    fn coerced<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        T::deserialize(super::Coerced(&mut de))
+    }
+
+    /// Both deserializers on one input: `Coerced` may refuse what `Coerce` accepts, never
+    /// accept something else.
+    fn agree<T: for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(json: &str) {
+        match (coerced::<T>(json), coerce::<T>(json)) {
+            (Ok(fast), Ok(reference)) => assert_eq!(fast, reference, "{json}"),
+            (Ok(fast), Err(e)) => panic!("{json}: Coerced gave {fast:?}, Coerce refused: {e}"),
+            (Err(_), _) => {}
+        }
+    }
+
+    #[test]
+    fn the_one_pass_deserializer_agrees_with_the_reference() {
+        let inputs = [
+            "9",
+            "-9",
+            r#""9""#,
+            r#""-9""#,
+            "9.5",
+            r#""9.5""#,
+            "1e3",
+            r#""1e3""#,
+            "255",
+            "256",
+            r#""256""#,
+            "-1",
+            r#""x""#,
+            r#"" 9""#,
+            "true",
+            "false",
+            r#""true""#,
+            r#""false""#,
+            r#""yes""#,
+            "null",
+            "[1]",
+            r#"{"a":1}"#,
+            r#""\u0039""#,
+            "18446744073709551615",
+            "18446744073709551616",
+            r#""18446744073709551615""#,
+        ];
+        for json in inputs {
+            agree::<i64>(json);
+            agree::<u8>(json);
+            agree::<u64>(json);
+            agree::<i128>(json);
+            agree::<f64>(json);
+            agree::<f32>(json);
+            agree::<bool>(json);
+            agree::<Option<i64>>(json);
+            agree::<Option<bool>>(json);
+            agree::<ProjectId>(json);
+            agree::<String>(json);
+            agree::<serde_json::Value>(json);
+        }
+        assert_eq!(coerced::<i64>(r#""9""#).unwrap(), 9);
+        assert_eq!(coerced::<Option<u8>>(r#""7""#).unwrap(), Some(7));
+        assert_eq!(coerced::<Option<u8>>("null").unwrap(), None);
+        assert!(coerced::<bool>(r#""true""#).unwrap());
+        assert_eq!(coerced::<ProjectId>(r#""3""#).unwrap(), ProjectId(3));
+    }
+
+    #[test]
+    fn raw_values_pass_through() {
+        let raw = coerce::<Box<RawValue>>(r#"{"a": [1, "2"]}"#).unwrap();
+        assert_eq!(raw.get(), r#"{"a": [1, "2"]}"#);
+        let raw = coerced::<Box<RawValue>>(r#"{"a": [1, "2"]}"#).unwrap();
+        assert_eq!(raw.get(), r#"{"a": [1, "2"]}"#);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize as _;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::value::RawValue;
 
-use crate::coerce::Coerce;
+use crate::coerce::{Coerce, Coerced};
 use crate::error::RpcError;
 
 /// The `params` member of a call: absent, an array or an object, kept as raw JSON.
@@ -103,13 +106,212 @@ pub fn no_schema() -> serde_json::Value {
     serde_json::Value::Object(serde_json::Map::new())
 }
 
+/// A method's argument slots: one `Option` per JSON param, in declaration order. The
+/// `#[rpc_service]` macro implements it for a struct it generates per method; [`bind`] fills it.
+pub trait Slots {
+    /// Deserializes param `index` from `de` into its slot, through [`fill`]. `de` already
+    /// applies Leantime's coercion.
+    fn fill<'de, D: Deserializer<'de>>(&mut self, index: usize, de: D) -> Result<(), D::Error>;
+
+    /// Whether param `index` has a value.
+    fn is_filled(&self, index: usize) -> bool;
+}
+
+/// A method without JSON params.
+impl Slots for () {
+    fn fill<'de, D: Deserializer<'de>>(&mut self, _index: usize, de: D) -> Result<(), D::Error> {
+        de::IgnoredAny::deserialize(de).map(drop)
+    }
+
+    fn is_filled(&self, _index: usize) -> bool {
+        false
+    }
+}
+
+/// Tuples of `Option`s are slots too, for handlers written by hand:
+/// `let mut slots = (None, None); bind(params, &DEFS, &mut slots)?;`, then [`take`] each field.
+macro_rules! tuple_slots {
+    ($(($($name:ident $index:tt),+))*) => {$(
+        impl<$($name: DeserializeOwned),+> Slots for ($(Option<$name>,)+) {
+            fn fill<'de, D: Deserializer<'de>>(&mut self, index: usize, de: D) -> Result<(), D::Error> {
+                match index {
+                    $($index => fill(&mut self.$index, de),)+
+                    _ => de::IgnoredAny::deserialize(de).map(drop),
+                }
+            }
+
+            fn is_filled(&self, index: usize) -> bool {
+                match index {
+                    $($index => self.$index.is_some(),)+
+                    _ => false,
+                }
+            }
+        }
+    )*};
+}
+
+tuple_slots! {
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, E 3)
+    (A 0, B 1, C 2, E 3, F 4)
+    (A 0, B 1, C 2, E 3, F 4, G 5)
+    (A 0, B 1, C 2, E 3, F 4, G 5, H 6)
+    (A 0, B 1, C 2, E 3, F 4, G 5, H 6, I 7)
+}
+
+/// Deserializes one param into its slot; what a [`Slots::fill`] does for each of its params.
+pub fn fill<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+    slot: &mut Option<T>,
+    de: D,
+) -> Result<(), D::Error> {
+    *slot = Some(T::deserialize(de)?);
+    Ok(())
+}
+
+/// The value of a required param after [`bind`] succeeded (which guarantees it is there).
+pub fn take<T>(slot: Option<T>) -> Result<T, RpcError> {
+    slot.ok_or_else(RpcError::internal)
+}
+
+/// The value of an `Option<T>` or `#[rpc(default)]` param: missing is `T::default()`.
+pub fn take_or_default<T: Default>(slot: Option<T>) -> Result<T, RpcError> {
+    Ok(slot.unwrap_or_default())
+}
+
+/// Binds the params of a call to `slots`, by name or by position, in one pass over the params.
+///
+/// Rejects unknown names, a name given twice, surplus positional values, missing required params
+/// and values of the wrong type, each with -32602 and data naming the param. When anything is
+/// wrong, the params are read again, one value at a time, to say exactly what (the first
+/// problem in declaration order, after unknown, repeated and surplus params); a call that
+/// binds never pays for that.
+pub fn bind<S: Slots>(
+    params: Params<'_>,
+    defs: &'static [ParamDef],
+    slots: &mut S,
+) -> Result<(), RpcError> {
+    if let Some(raw) = params.0 {
+        let mut de = serde_json::Deserializer::from_str(raw.get());
+        let one_pass = OnePass {
+            slots: &mut *slots,
+            defs,
+        };
+        if !matches!((&mut de).deserialize_any(one_pass), Ok(true)) {
+            return explain(params, defs, slots);
+        }
+    }
+    let complete = defs
+        .iter()
+        .enumerate()
+        .all(|(i, def)| !def.required || slots.is_filled(i));
+    if complete {
+        Ok(())
+    } else {
+        explain(params, defs, slots)
+    }
+}
+
+/// The one pass of [`bind`]: `Ok(true)` when every value went into its slot.
+struct OnePass<'s, S> {
+    slots: &'s mut S,
+    defs: &'static [ParamDef],
+}
+
+impl<'de, S: Slots> Visitor<'de> for OnePass<'_, S> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("params")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        for index in 0..self.defs.len() {
+            let seed = SlotSeed {
+                slots: &mut *self.slots,
+                index,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(true);
+            }
+        }
+        Ok(seq.next_element::<de::IgnoredAny>()?.is_none())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.0.as_ref();
+            let Some(index) = self
+                .defs
+                .iter()
+                .position(|d| d.name == key || d.camel == key)
+            else {
+                return Ok(false);
+            };
+            if self.slots.is_filled(index) {
+                return Ok(false);
+            }
+            map.next_value_seed(SlotSeed {
+                slots: &mut *self.slots,
+                index,
+            })?;
+        }
+        Ok(true)
+    }
+}
+
+/// Deserializes the value it is given into slot `index`, coercing scalars.
+struct SlotSeed<'s, S> {
+    slots: &'s mut S,
+    index: usize,
+}
+
+impl<'de, S: Slots> DeserializeSeed<'de> for SlotSeed<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        self.slots.fill(self.index, Coerced(de))
+    }
+}
+
+/// The slow path of [`bind`]: cut the params into one raw value per param, then bind each on
+/// its own, so that the first problem can be named.
+fn explain<S: Slots>(
+    params: Params<'_>,
+    defs: &'static [ParamDef],
+    slots: &mut S,
+) -> Result<(), RpcError> {
+    let raw = collect(params, defs)?;
+    for (index, (def, value)) in defs.iter().zip(raw).enumerate() {
+        match value {
+            Some(value) => slots.fill(index, Coerce(value)).map_err(|e| {
+                RpcError::invalid_params(serde_json::json!({
+                    "param": def.camel,
+                    "expected": def.ty,
+                    "reason": serde_reason(&e),
+                }))
+            })?,
+            None if def.required => {
+                return Err(RpcError::invalid_params(serde_json::json!({
+                    "param": def.camel,
+                    "reason": "missing required param",
+                    "expected": def.ty,
+                })));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 /// Collects the raw value of each declared parameter from named or positional params, rejecting
 /// unknown names, duplicates and surplus positional values.
-pub fn collect<'a, const N: usize>(
+fn collect<'a>(
     params: Params<'a>,
-    defs: &'static [ParamDef; N],
-) -> Result<[Option<&'a RawValue>; N], RpcError> {
-    let mut slots = [None; N];
+    defs: &'static [ParamDef],
+) -> Result<Vec<Option<&'a RawValue>>, RpcError> {
+    let mut slots = vec![None; defs.len()];
     let Some(raw) = params.0 else {
         return Ok(slots);
     };
@@ -126,7 +328,10 @@ pub fn collect<'a, const N: usize>(
         Ok(Ok(())) => {}
         Ok(Err(surplus)) => {
             return Err(RpcError::invalid_params(serde_json::json!({
-                "reason": format!("too many positional params: expected at most {N}, got {surplus}"),
+                "reason": format!(
+                    "too many positional params: expected at most {}, got {surplus}",
+                    defs.len()
+                ),
                 "expected": defs.iter().map(|d| d.camel).collect::<Vec<_>>(),
             })));
         }
@@ -148,14 +353,14 @@ pub fn collect<'a, const N: usize>(
     Ok(slots)
 }
 
-struct SlotVisitor<'s, 'a, const N: usize> {
-    slots: &'s mut [Option<&'a RawValue>; N],
-    defs: &'static [ParamDef; N],
+struct SlotVisitor<'s, 'a> {
+    slots: &'s mut [Option<&'a RawValue>],
+    defs: &'static [ParamDef],
     unknown: &'s mut Vec<String>,
     duplicate: &'s mut Option<&'static str>,
 }
 
-impl<'a, const N: usize> Visitor<'a> for SlotVisitor<'_, 'a, N> {
+impl<'a> Visitor<'a> for SlotVisitor<'_, 'a> {
     /// `Err(count)` when there were more positional values than parameters.
     type Value = Result<(), usize>;
 
@@ -171,7 +376,11 @@ impl<'a, const N: usize> Visitor<'a> for SlotVisitor<'_, 'a, N> {
             }
             count += 1;
         }
-        Ok(if count > N { Err(count) } else { Ok(()) })
+        Ok(if count > self.slots.len() {
+            Err(count)
+        } else {
+            Ok(())
+        })
     }
 
     fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -212,53 +421,6 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
         }
         d.deserialize_str(V)
     }
-}
-
-/// Binds a required parameter: missing is -32602 naming it.
-pub fn required<T: DeserializeOwned>(
-    slot: Option<&RawValue>,
-    def: &ParamDef,
-) -> Result<T, RpcError> {
-    match slot {
-        Some(raw) => bind(raw, def),
-        None => Err(RpcError::invalid_params(serde_json::json!({
-            "param": def.camel,
-            "reason": "missing required param",
-            "expected": def.ty,
-        }))),
-    }
-}
-
-/// Binds an `Option<T>` parameter: missing or `null` is `None`.
-pub fn optional<T: DeserializeOwned>(
-    slot: Option<&RawValue>,
-    def: &ParamDef,
-) -> Result<Option<T>, RpcError> {
-    match slot {
-        Some(raw) => bind(raw, def),
-        None => Ok(None),
-    }
-}
-
-/// Binds a `#[rpc(default)]` parameter: missing is `T::default()`.
-pub fn or_default<T: DeserializeOwned + Default>(
-    slot: Option<&RawValue>,
-    def: &ParamDef,
-) -> Result<T, RpcError> {
-    match slot {
-        Some(raw) => bind(raw, def),
-        None => Ok(T::default()),
-    }
-}
-
-fn bind<T: DeserializeOwned>(raw: &RawValue, def: &ParamDef) -> Result<T, RpcError> {
-    T::deserialize(Coerce(raw)).map_err(|e| {
-        RpcError::invalid_params(serde_json::json!({
-            "param": def.camel,
-            "expected": def.ty,
-            "reason": serde_reason(&e),
-        }))
-    })
 }
 
 /// serde_json's message without its " at line L column C" suffix, which means nothing to a
@@ -303,6 +465,16 @@ mod tests {
         Params::new(serde_json::from_str(json).unwrap())
     }
 
+    fn bound(json: &str) -> Result<(i64, Option<i64>, u32), RpcError> {
+        let mut slots = (None, None, None);
+        bind(params(json), &DEFS, &mut slots)?;
+        Ok((
+            take(slots.0)?,
+            take_or_default(slots.1)?,
+            take_or_default(slots.2)?,
+        ))
+    }
+
     fn data(err: RpcError) -> serde_json::Value {
         assert_eq!(err.code(), crate::ErrorCode::INVALID_PARAMS);
         err.data_value().cloned().unwrap()
@@ -313,57 +485,98 @@ mod tests {
         for json in [
             r#"{"id":"9","projectId":3}"#,
             r#"{"project_id":3,"id":9}"#,
+            r#"{"pro\u006aectId":3,"id":9}"#,
             r#"[9,3]"#,
             r#"["9","3"]"#,
         ] {
-            let p = params(json);
-            let slots = collect(p, &DEFS).unwrap();
-            assert_eq!(required::<i64>(slots[0], &DEFS[0]).unwrap(), 9, "{json}");
-            assert_eq!(
-                optional::<i64>(slots[1], &DEFS[1]).unwrap(),
-                Some(3),
-                "{json}"
-            );
-            assert_eq!(or_default::<u32>(slots[2], &DEFS[2]).unwrap(), 0, "{json}");
+            let (id, project, limit) = bound(json).unwrap_or_else(|e| panic!("{json}: {e:?}"));
+            assert_eq!((id, project, limit), (9, Some(3), 0), "{json}");
         }
+        assert_eq!(bound(r#"{"id":1,"limit":"7"}"#).unwrap(), (1, None, 7));
+        // `null` is `None` for an `Option`, not "missing" for a default.
+        assert_eq!(data(bound("[9,3,null]").unwrap_err())["param"], "limit");
     }
 
     #[test]
     fn unknown_duplicate_surplus_and_missing_are_reported() {
-        let d = data(collect(params(r#"{"id":1,"projectid":2}"#), &DEFS).unwrap_err());
+        let d = data(bound(r#"{"id":1,"projectid":2}"#).unwrap_err());
         assert_eq!(d["unknown"], serde_json::json!(["projectid"]));
         assert_eq!(
             d["expected"],
             serde_json::json!(["id", "projectId", "limit"])
         );
-        let d = data(collect(params(r#"{"id":1,"id":2}"#), &DEFS).unwrap_err());
+        let d = data(bound(r#"{"id":1,"id":2}"#).unwrap_err());
         assert_eq!(d["param"], "id");
-        let d = data(collect(params("[1,2,3,4]"), &DEFS).unwrap_err());
+        assert_eq!(d["reason"], "given more than once");
+        let d = data(bound("[1,2,3,4]").unwrap_err());
         assert!(
             d["reason"]
                 .as_str()
                 .unwrap()
                 .contains("expected at most 3, got 4")
         );
-        let slots = collect(params("{}"), &DEFS).unwrap();
-        let d = data(required::<i64>(slots[0], &DEFS[0]).unwrap_err());
-        assert_eq!(d["param"], "id");
-        assert_eq!(d["reason"], "missing required param");
+        for json in ["{}", "[]", r#"{"limit":1}"#] {
+            let d = data(bound(json).unwrap_err());
+            assert_eq!(d["param"], "id", "{json}");
+            assert_eq!(d["reason"], "missing required param", "{json}");
+        }
+        let d = data(bind(params("[1]"), &[], &mut ()).unwrap_err());
+        assert!(d["reason"].as_str().unwrap().contains("got 1"), "{d}");
+        assert!(bind(params("[]"), &[], &mut ()).is_ok());
+        assert!(bind(Params::NONE, &[], &mut ()).is_ok());
+    }
+
+    #[test]
+    fn unknown_names_win_over_bad_values() {
+        // The first problem reported is the unknown name, even though a bad value comes first.
+        let d = data(bound(r#"{"id":"nine","other":1}"#).unwrap_err());
+        assert_eq!(d["unknown"], serde_json::json!(["other"]));
     }
 
     #[test]
     fn type_mismatch_names_param_and_type() {
-        let slots = collect(params(r#"{"id":"nine"}"#), &DEFS).unwrap();
-        let d = data(required::<i64>(slots[0], &DEFS[0]).unwrap_err());
+        let d = data(bound(r#"{"id":"nine"}"#).unwrap_err());
         assert_eq!(d["param"], "id");
         assert_eq!(d["expected"], "i64");
         assert!(!d["reason"].as_str().unwrap().contains("line"), "{d}");
+        let d = data(bound(r#"[1,2,-1]"#).unwrap_err());
+        assert_eq!(d["param"], "limit");
+        assert!(d["reason"].as_str().unwrap().contains("-1"), "{d}");
     }
 
     #[test]
     fn null_binds_to_option_none() {
-        let slots = collect(params(r#"{"id":1,"projectId":null}"#), &DEFS).unwrap();
-        assert_eq!(optional::<i64>(slots[1], &DEFS[1]).unwrap(), None);
+        assert_eq!(bound(r#"{"id":1,"projectId":null}"#).unwrap(), (1, None, 0));
+    }
+
+    #[test]
+    fn the_error_path_binds_what_the_fast_path_refuses() {
+        // The one pass does not coerce 128-bit integers written as strings; the second does.
+        #[derive(Default)]
+        struct Wide(Option<u128>);
+        impl Slots for Wide {
+            fn fill<'de, D: Deserializer<'de>>(&mut self, _: usize, de: D) -> Result<(), D::Error> {
+                fill(&mut self.0, de)
+            }
+            fn is_filled(&self, _: usize) -> bool {
+                self.0.is_some()
+            }
+        }
+        static WIDE: [ParamDef; 1] = [ParamDef {
+            name: "n",
+            camel: "n",
+            required: true,
+            ty: "u128",
+            schema: no_schema,
+        }];
+        for json in [
+            r#"["340282366920938463463374607431768211455"]"#,
+            "[340282366920938463463374607431768211455]",
+        ] {
+            let mut slots = Wide::default();
+            bind(params(json), &WIDE, &mut slots).unwrap();
+            assert_eq!(slots.0, Some(u128::MAX), "{json}");
+        }
     }
 
     #[test]

@@ -131,7 +131,13 @@ fn generate(service: &Service<'_>) -> TokenStream {
             items.extend(param_defs(service, method, index, &params, &names));
         }
         items.extend(result_schema_fn(service, method, index, &names));
-        items.extend(handler_fn(service, method, &params, &handler, &names));
+        let slots_name = format_ident!("__LeanrpcSlots{}", index);
+        let slots = slots_struct(service, method, &slots_name, &names);
+        let slots_name = slots.is_some().then_some(&slots_name);
+        items.extend(handler_fn(
+            service, method, &params, slots_name, &handler, &names,
+        ));
+        items.extend(slots);
         defs.push(method_def(
             service,
             method,
@@ -273,10 +279,66 @@ fn schema_fn(name: &Ident, ty: &TokenStream, refs: usize, names: &Names) -> Toke
     }
 }
 
+/// The struct that holds a method's bound JSON params, one `Option` per param, and its
+/// `Slots` impl; `None` for a method without JSON params.
+fn slots_struct(
+    service: &Service<'_>,
+    method: &Method<'_>,
+    name: &Ident,
+    names: &Names,
+) -> Option<TokenStream> {
+    let lr = &names.lr;
+    let json: Vec<_> = method.params.iter().filter(|p| p.kind.is_json()).collect();
+    if json.is_empty() {
+        return None;
+    }
+    let de = Ident::new("de", Span::mixed_site());
+    let index = Ident::new("index", Span::mixed_site());
+    let lifetime = syn::Lifetime::new("'de", Span::mixed_site());
+    let generic = Ident::new("D", Span::mixed_site());
+    let types: Vec<_> = json
+        .iter()
+        .map(|p| replace_self(p.ty.to_token_stream(), &service.item.self_ty))
+        .collect();
+    let positions: Vec<_> = (0..json.len()).map(syn::Index::from).collect();
+    let numbers = 0..json.len();
+    // The type as written, in the turbofish: a type that is not `Deserialize` is reported there,
+    // once.
+    let fills = json.iter().zip(&types).zip(&positions).map(|((p, ty), i)| {
+        let path = at(p.ty, quote!(#lr::fill));
+        quote!(#path::<#ty, #generic>(&mut self.#i, #de))
+    });
+    let numbers2 = 0..json.len();
+    Some(quote! {
+        struct #name(#(::core::option::Option<#types>),*);
+
+        impl #lr::Slots for #name {
+            fn fill<#lifetime, #generic: #lr::Deserializer<#lifetime>>(
+                &mut self,
+                #index: ::core::primitive::usize,
+                #de: #generic,
+            ) -> ::core::result::Result<(), #generic::Error> {
+                match #index {
+                    #(#numbers => #fills,)*
+                    _ => ::core::result::Result::Ok(()),
+                }
+            }
+
+            fn is_filled(&self, #index: ::core::primitive::usize) -> ::core::primitive::bool {
+                match #index {
+                    #(#numbers2 => self.#positions.is_some(),)*
+                    _ => false,
+                }
+            }
+        }
+    })
+}
+
 fn handler_fn(
     service: &Service<'_>,
     method: &Method<'_>,
     params: &Ident,
+    slots_struct: Option<&Ident>,
     handler: &Ident,
     names: &Names,
 ) -> TokenStream {
@@ -293,10 +355,22 @@ fn handler_fn(
     let mut bindings = TokenStream::new();
     let mut args = Vec::new();
     if !method.is_raw() {
-        let has_json = method.params.iter().any(|p| p.kind.is_json());
-        let target = if has_json { quote!(#slots) } else { quote!(_) };
         // Called even without JSON params: it rejects params the method does not take.
-        bindings.extend(quote! { let #target = #lr::collect(#inv.params, &#params)?; });
+        let init = match slots_struct {
+            Some(name) => {
+                let nones = method
+                    .params
+                    .iter()
+                    .filter(|p| p.kind.is_json())
+                    .map(|_| quote!(::core::option::Option::None));
+                quote!(#name(#(#nones),*))
+            }
+            None => quote!(()),
+        };
+        bindings.extend(quote! {
+            let mut #slots = #init;
+            #lr::bind(#inv.params, &#params, &mut #slots)?;
+        });
     }
     let mut slot = 0usize;
     for (i, p) in method.params.iter().enumerate() {
@@ -308,12 +382,12 @@ fn handler_fn(
             Kind::Context => at(ty, quote!(#lr::from_context(#inv.ctx))),
             Kind::Raw => quote!(#inv.params),
             Kind::Required | Kind::Optional | Kind::Default => {
-                let bind = match p.kind {
-                    Kind::Required => quote!(required),
-                    Kind::Optional => quote!(optional),
-                    _ => quote!(or_default),
+                let take = match p.kind {
+                    Kind::Required => quote!(take),
+                    _ => quote!(take_or_default),
                 };
-                let value = at(ty, quote!(#lr::#bind(#slots[#slot], &#params[#slot])));
+                let index = syn::Index::from(slot);
+                let value = at(ty, quote!(#lr::#take(#slots.#index)));
                 slot += 1;
                 value
             }

@@ -6,11 +6,12 @@ use std::any::{Any, TypeId};
 use serde::Serialize;
 
 pub use ::inventory;
-pub use leanrpc_core::params::{collect, optional, or_default, required};
+pub use leanrpc_core::params::{Slots, bind, fill, take, take_or_default};
 pub use leanrpc_core::{
     Access, BoxFuture, CallContext, FromContext, Invocation, MethodDef, ParamDef, Params,
     Registration, Role, RpcError, RpcService,
 };
+pub use serde::Deserializer;
 
 /// The `TypeId` of `T`, as a function pointer for `MethodDef::service_type`.
 pub fn type_id<T: 'static>() -> TypeId {

@@ -83,15 +83,63 @@ const _: () = {
         (&&&&lr::schema::SchemaOf::<Vec<i64>>::new()).schema()
     }
 
+    // One `Option` per JSON param: the params are read once, straight into these.
+    struct GetTicketSlots(Option<i64>);
+
+    impl lr::Slots for GetTicketSlots {
+        fn fill<'de, D: lr::Deserializer<'de>>(
+            &mut self,
+            index: usize,
+            de: D,
+        ) -> Result<(), D::Error> {
+            match index {
+                0 => lr::fill(&mut self.0, de),
+                _ => Ok(()),
+            }
+        }
+
+        fn is_filled(&self, index: usize) -> bool {
+            match index {
+                0 => self.0.is_some(),
+                _ => false,
+            }
+        }
+    }
+
+    struct ListSlots(Option<Option<i64>>, Option<u32>);
+
+    impl lr::Slots for ListSlots {
+        fn fill<'de, D: lr::Deserializer<'de>>(
+            &mut self,
+            index: usize,
+            de: D,
+        ) -> Result<(), D::Error> {
+            match index {
+                0 => lr::fill(&mut self.0, de),
+                1 => lr::fill(&mut self.1, de),
+                _ => Ok(()),
+            }
+        }
+
+        fn is_filled(&self, index: usize) -> bool {
+            match index {
+                0 => self.0.is_some(),
+                1 => self.1.is_some(),
+                _ => false,
+            }
+        }
+    }
+
     fn get_ticket<'a>(
         service: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
         inv: lr::Invocation<'a>,
     ) -> lr::BoxFuture<'a, ::core::result::Result<(), lr::RpcError>> {
         ::std::boxed::Box::pin(async move {
             let this = lr::downcast::<Tickets>(service)?;
-            let slots = lr::collect(inv.params, &GET_TICKET_PARAMS)?;
+            let mut slots = GetTicketSlots(None);
+            lr::bind(inv.params, &GET_TICKET_PARAMS, &mut slots)?;
             let caller: Option<&Caller> = lr::from_context(inv.ctx)?;
-            let id: i64 = lr::required(slots[0], &GET_TICKET_PARAMS[0])?;
+            let id: i64 = lr::take(slots.0)?;
             let ret = this.get_ticket(caller, id).await;
             let ret = lr::Ret(ret);
             #[allow(unused_imports)]
@@ -106,10 +154,11 @@ const _: () = {
     ) -> lr::BoxFuture<'a, ::core::result::Result<(), lr::RpcError>> {
         ::std::boxed::Box::pin(async move {
             let this = lr::downcast::<Tickets>(service)?;
-            let slots = lr::collect(inv.params, &LIST_PARAMS)?;
-            let project_id: Option<i64> = lr::optional(slots[0], &LIST_PARAMS[0])?;
+            let mut slots = ListSlots(None, None);
+            lr::bind(inv.params, &LIST_PARAMS, &mut slots)?;
+            let project_id: Option<i64> = lr::take_or_default(slots.0)?;
             lr::check_project(inv.ctx, &project_id)?;
-            let limit: u32 = lr::or_default(slots[1], &LIST_PARAMS[1])?;
+            let limit: u32 = lr::take_or_default(slots.1)?;
             let ret = this.list(project_id, limit);
             let ret = lr::Ret(ret);
             #[allow(unused_imports)]

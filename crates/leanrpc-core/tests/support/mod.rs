@@ -91,9 +91,10 @@ static LIST_PARAMS: [ParamDef; 2] = [
 
 fn subtract<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
     Box::pin(async move {
-        let slots = params::collect(inv.params, &SUBTRACT_PARAMS)?;
-        let minuend: i64 = params::required(slots[0], &SUBTRACT_PARAMS[0])?;
-        let subtrahend: i64 = params::required(slots[1], &SUBTRACT_PARAMS[1])?;
+        let mut slots = (None, None);
+        params::bind(inv.params, &SUBTRACT_PARAMS, &mut slots)?;
+        let minuend: i64 = params::take(slots.0)?;
+        let subtrahend: i64 = params::take(slots.1)?;
         write(
             inv.out,
             &minuend.checked_sub(subtrahend).ok_or_else(overflow)?,
@@ -114,7 +115,7 @@ fn sum<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult
 
 fn get_data<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
     Box::pin(async move {
-        params::collect(inv.params, &NO_PARAMS)?;
+        params::bind(inv.params, &NO_PARAMS, &mut ())?;
         write(inv.out, &("hello", 5))
     })
 }
@@ -143,8 +144,9 @@ fn ignore<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerRes
 
 fn get_ticket<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
     Box::pin(async move {
-        let slots = params::collect(inv.params, &GET_TICKET_PARAMS)?;
-        let id: i64 = params::required(slots[0], &GET_TICKET_PARAMS[0])?;
+        let mut slots = (None,);
+        params::bind(inv.params, &GET_TICKET_PARAMS, &mut slots)?;
+        let id: i64 = params::take(slots.0)?;
         if id == 404 {
             return Err(RpcError::not_found());
         }
@@ -157,9 +159,10 @@ fn get_ticket<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> Handle
 
 fn get_all_tickets<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
     Box::pin(async move {
-        let slots = params::collect(inv.params, &LIST_PARAMS)?;
-        let project_id: Option<i64> = params::optional(slots[0], &LIST_PARAMS[0])?;
-        let limit: u32 = params::or_default(slots[1], &LIST_PARAMS[1])?;
+        let mut slots = (None, None);
+        params::bind(inv.params, &LIST_PARAMS, &mut slots)?;
+        let project_id: Option<i64> = params::take_or_default(slots.0)?;
+        let limit: u32 = params::take_or_default(slots.1)?;
         write(inv.out, &[project_id.unwrap_or(-1), i64::from(limit)])
     })
 }
