@@ -5,6 +5,10 @@
 /// The scan only tracks brackets outside strings; it never fails on malformed input (the parser
 /// reports that), so it is safe on arbitrary bytes.
 pub(crate) fn exceeds(bytes: &[u8], max: usize) -> bool {
+    // Nor the number of bytes: most single calls are shorter than the limit.
+    if bytes.len() <= max {
+        return false;
+    }
     // Nesting can never exceed the number of opening brackets, strings included. Counting them
     // (up to `max + 1`) is a vectorized `memchr2` pass, so the exact scan below runs only for
     // bodies that could fail.

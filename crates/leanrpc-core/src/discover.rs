@@ -628,13 +628,9 @@ mod tests {
     use crate::auth::Access;
     use crate::params::{ParamDef, no_schema};
     use crate::registry::Invocation;
-    use crate::{BoxFuture, RpcError};
 
-    fn handler<'a>(
-        _: &'a (dyn Any + Send + Sync),
-        _: Invocation<'a>,
-    ) -> BoxFuture<'a, Result<(), RpcError>> {
-        Box::pin(async { Ok(()) })
+    fn handler<'a>(_: &'a (dyn Any + Send + Sync), _: Invocation<'a>) -> crate::Answer<'a> {
+        crate::Answer::Ready(Ok(()))
     }
 
     fn ticket_schema() -> Value {

@@ -43,7 +43,7 @@ pub use http::{HttpRequest, HttpResponse};
 pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
 pub use params::{ParamDef, Params};
-pub use registry::{Invocation, MethodDef, Registration, RpcService};
+pub use registry::{Answer, Invocation, MethodDef, Registration, RpcService};
 pub use server::{BuildError, MountedMethod, Server, ServerBuilder, Timer};
 
 /// A boxed, sendable future: the shape of every handler and of the async plug-in traits.

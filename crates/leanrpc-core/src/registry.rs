@@ -31,8 +31,28 @@ impl fmt::Debug for Invocation<'_> {
 
 /// A type-erased handler: downcasts the service instance, binds params, runs the method and
 /// serializes its result into `Invocation::out`.
-pub type Handler =
-    for<'a> fn(&'a (dyn Any + Send + Sync), Invocation<'a>) -> BoxFuture<'a, Result<(), RpcError>>;
+pub type Handler = for<'a> fn(&'a (dyn Any + Send + Sync), Invocation<'a>) -> Answer<'a>;
+
+/// What a handler returns: the outcome of a call that finished while the handler ran (every
+/// synchronous method), or the future of a call that has to wait (an `async` one).
+///
+/// A synchronous method costs no allocation and no poll this way; the server runs both kinds
+/// under the same panic guard, and applies the call timeout to the futures.
+pub enum Answer<'a> {
+    /// The call finished; on `Ok` its result is already in `Invocation::out`.
+    Ready(Result<(), RpcError>),
+    /// The call waits: the server awaits this future.
+    Pending(BoxFuture<'a, Result<(), RpcError>>),
+}
+
+impl fmt::Debug for Answer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Answer::Ready(result) => f.debug_tuple("Ready").field(result).finish(),
+            Answer::Pending(_) => f.write_str("Pending(..)"),
+        }
+    }
+}
 
 /// One exported method, as recorded at compile time.
 #[derive(Clone, Copy)]

@@ -21,7 +21,7 @@ use crate::error::RpcError;
 use crate::limits::Limits;
 use crate::page;
 use crate::params::Params;
-use crate::registry::{self, Invocation, MethodDef, RpcService};
+use crate::registry::{self, Answer, Invocation, MethodDef, RpcService};
 use crate::response;
 
 /// Method names to indexes into `Inner::methods`. The keys are the server's own names, fixed at
@@ -657,7 +657,8 @@ impl Server {
             (bound.def.handler)(&*bound.instance, invocation)
         }));
         let future = match started {
-            Ok(future) => future,
+            Ok(Answer::Ready(result)) => return result,
+            Ok(Answer::Pending(future)) => future,
             Err(_) => return Err(panicked(&bound.full_name)),
         };
         let guarded = AssertUnwindSafe(future).catch_unwind();

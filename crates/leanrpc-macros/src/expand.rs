@@ -476,22 +476,25 @@ fn handler_fn(
         }
         None => (Ident::new("async", Span::call_site()), quote!({ #body })),
     };
-    let pin = match &sig.asyncness {
+    let answer = match &sig.asyncness {
         Some(_) => {
             let path = at(&quote!(#async_kw #ident), quote!(::std::boxed::Box::pin));
             let mut args =
                 proc_macro2::Group::new(Delimiter::Parenthesis, quote!(#async_kw move #body));
             args.set_span(Span::call_site().located_at(ident.span()));
-            quote!(#path #args)
+            quote!(#lr::Answer::Pending(#path #args))
         }
-        None => quote!(::std::boxed::Box::pin(#async_kw move #body)),
+        // A synchronous method runs right here: no future, no allocation.
+        None => quote! {
+            #lr::Answer::Ready((move || -> ::core::result::Result<(), #lr::RpcError> #body)())
+        },
     };
     quote! {
         fn #handler<'a>(
             #service_arg: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
             #inv: #lr::Invocation<'a>,
-        ) -> #lr::BoxFuture<'a, ::core::result::Result<(), #lr::RpcError>> {
-            #pin
+        ) -> #lr::Answer<'a> {
+            #answer
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 pub use ::inventory;
 pub use leanrpc_core::params::{Slots, bind, fill, take, take_or_default};
 pub use leanrpc_core::{
-    Access, BoxFuture, CallContext, FromContext, Invocation, MethodDef, ParamDef, Params,
+    Access, Answer, BoxFuture, CallContext, FromContext, Invocation, MethodDef, ParamDef, Params,
     Registration, Role, RpcError, RpcService,
 };
 pub use serde::Deserializer;

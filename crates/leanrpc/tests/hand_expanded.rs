@@ -133,8 +133,9 @@ const _: () = {
     fn get_ticket<'a>(
         service: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
         inv: lr::Invocation<'a>,
-    ) -> lr::BoxFuture<'a, ::core::result::Result<(), lr::RpcError>> {
-        ::std::boxed::Box::pin(async move {
+    ) -> lr::Answer<'a> {
+        // An `async` method: a future the server awaits.
+        lr::Answer::Pending(::std::boxed::Box::pin(async move {
             let this = lr::downcast::<Tickets>(service)?;
             let mut slots = GetTicketSlots(None);
             lr::bind(inv.params, &GET_TICKET_PARAMS, &mut slots)?;
@@ -145,14 +146,15 @@ const _: () = {
             #[allow(unused_imports)]
             use lr::{ResultKind as _, ValueKind as _};
             (&ret).kind().write(inv.out, ret.0)
-        })
+        }))
     }
 
     fn list<'a>(
         service: &'a (dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync),
         inv: lr::Invocation<'a>,
-    ) -> lr::BoxFuture<'a, ::core::result::Result<(), lr::RpcError>> {
-        ::std::boxed::Box::pin(async move {
+    ) -> lr::Answer<'a> {
+        // A synchronous method runs at once: no future.
+        lr::Answer::Ready((move || -> ::core::result::Result<(), lr::RpcError> {
             let this = lr::downcast::<Tickets>(service)?;
             let mut slots = ListSlots(None, None);
             lr::bind(inv.params, &LIST_PARAMS, &mut slots)?;
@@ -164,7 +166,7 @@ const _: () = {
             #[allow(unused_imports)]
             use lr::{ResultKind as _, ValueKind as _};
             (&ret).kind().write(inv.out, ret.0)
-        })
+        })())
     }
 
     static DEFS: [lr::MethodDef; 2] = [

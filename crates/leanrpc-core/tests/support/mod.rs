@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use leanrpc_core::params::{self, ParamDef};
 use leanrpc_core::{
-    Access, BoxFuture, HttpRequest, HttpResponse, Invocation, MethodDef, NoHeaders, RpcError,
+    Access, Answer, HttpRequest, HttpResponse, Invocation, MethodDef, NoHeaders, RpcError,
     RpcService, Server,
 };
 use serde::Deserialize;
@@ -38,7 +38,7 @@ fn tickets_type() -> TypeId {
     TypeId::of::<Tickets>()
 }
 
-type HandlerResult<'a> = BoxFuture<'a, Result<(), RpcError>>;
+type HandlerResult<'a> = Answer<'a>;
 
 fn write(out: &mut Vec<u8>, value: &impl serde::Serialize) -> Result<(), RpcError> {
     serde_json::to_writer(out, value).map_err(|_| RpcError::internal())
@@ -90,7 +90,7 @@ static LIST_PARAMS: [ParamDef; 2] = [
 ];
 
 fn subtract<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
+    Answer::Ready((move || {
         let mut slots = (None, None);
         params::bind(inv.params, &SUBTRACT_PARAMS, &mut slots)?;
         let minuend: i64 = params::take(slots.0)?;
@@ -99,51 +99,50 @@ fn subtract<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerR
             inv.out,
             &minuend.checked_sub(subtrahend).ok_or_else(overflow)?,
         )
-    })
+    })())
 }
 
 fn sum<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
+    Answer::Ready((move || {
         let terms: Vec<i64> = inv.params.sequence()?;
         let total = terms
             .iter()
             .try_fold(0i64, |acc, n| acc.checked_add(*n))
             .ok_or_else(overflow)?;
         write(inv.out, &total)
-    })
+    })())
 }
 
 fn get_data<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
+    Answer::Ready((move || {
         params::bind(inv.params, &NO_PARAMS, &mut ())?;
         write(inv.out, &("hello", 5))
-    })
+    })())
 }
 
 /// Answers with its params exactly as received (`null` without): raw client JSON in the output.
 fn echo<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
-        let raw = inv.params.raw().map_or("null", RawValue::get);
-        inv.out.extend_from_slice(raw.as_bytes());
-        Ok(())
-    })
+    let raw = inv.params.raw().map_or("null", RawValue::get);
+    inv.out.extend_from_slice(raw.as_bytes());
+    Answer::Ready(Ok(()))
 }
 
 /// Fails with the params as error data: client JSON inside an error object.
 fn fail<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
+    Answer::Ready((move || {
         let data: serde_json::Value = inv.params.parse()?;
         Err(RpcError::server_error().data(data))
-    })
+    })())
 }
 
 /// Does nothing and answers `null`, as a method returning `()` does.
 fn ignore<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move { write(inv.out, &()) })
+    Answer::Ready(write(inv.out, &()))
 }
 
 fn get_ticket<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
+    // Written as an `async` method is: a future the server awaits.
+    Answer::Pending(Box::pin(async move {
         let mut slots = (None,);
         params::bind(inv.params, &GET_TICKET_PARAMS, &mut slots)?;
         let id: i64 = params::take(slots.0)?;
@@ -154,17 +153,17 @@ fn get_ticket<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> Handle
             inv.out,
             &serde_json::json!({ "id": id, "headline": "Ticket ✓ \"quoted\"" }),
         )
-    })
+    }))
 }
 
 fn get_all_tickets<'a>(_: &'a (dyn Any + Send + Sync), inv: Invocation<'a>) -> HandlerResult<'a> {
-    Box::pin(async move {
+    Answer::Ready((move || {
         let mut slots = (None, None);
         params::bind(inv.params, &LIST_PARAMS, &mut slots)?;
         let project_id: Option<i64> = params::take_or_default(slots.0)?;
         let limit: u32 = params::take_or_default(slots.1)?;
         write(inv.out, &[project_id.unwrap_or(-1), i64::from(limit)])
-    })
+    })())
 }
 
 const fn def(
