@@ -112,6 +112,15 @@ impl<S: KeyStore> KeyAuthenticator<S> {
 
     /// Checks an `x-api-key` value, without the per-address failure limit.
     pub async fn verify(&self, api_key: Option<&[u8]>) -> Result<Arc<Caller>, AuthError> {
+        self.verify_at(api_key, Instant::now()).await
+    }
+
+    /// [`verify`](Self::verify) with the clock already read: one read serves the whole request.
+    async fn verify_at(
+        &self,
+        api_key: Option<&[u8]>,
+        now: Instant,
+    ) -> Result<Arc<Caller>, AuthError> {
         let inner = &*self.inner;
         let raw = api_key.ok_or(AuthError::Missing)?;
         let parts = inner.scheme.parse(raw).map_err(|reason| {
@@ -119,7 +128,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             AuthError::Malformed
         })?;
         let key_id = parts.key_id();
-        let cached = match inner.cache.get(key_id, Instant::now()) {
+        let cached = match inner.cache.get(key_id, now) {
             Some(record) => record,
             None => match inner.store.find(key_id).await {
                 Ok(Some(record)) => inner.cache.put(record, Instant::now()),
@@ -161,15 +170,16 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         credentials: Credentials<'a>,
     ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
         Box::pin(async move {
+            let now = Instant::now();
             let failures = self.inner.failures.as_ref();
             let bucket = credentials.peer.map(client_bucket);
             if let (Some(failures), Some(bucket)) = (failures, bucket)
-                && let Some(retry_after) = failures.exhausted(&bucket, Instant::now())
+                && let Some(retry_after) = failures.exhausted(&bucket, now)
             {
                 tracing::debug!(peer = %bucket, retry_after, "too many failed API key attempts");
                 return Err(AuthError::RateLimited { retry_after });
             }
-            let result = self.verify(credentials.api_key).await;
+            let result = self.verify_at(credentials.api_key, now).await;
             if let (Some(failures), Some(bucket), Err(AuthError::Malformed | AuthError::Rejected)) =
                 (failures, bucket, &result)
             {
