@@ -25,7 +25,8 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::header::InvalidHeaderValue;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use leanrpc_core::{BoxFuture, HeaderSource, HttpRequest, HttpResponse, Server};
 use tower_service::Service as _;
@@ -73,6 +74,62 @@ pub async fn serve_with(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_loop(listener, options, shutdown, move |peer| {
+        let app = app.clone();
+        hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            let mut app = app.clone();
+            async move { app.call(request.map(Body::new)).await }
+        })
+    })
+    .await
+}
+
+/// Serves `server` alone on `listener`, without an axum [`Router`], until `shutdown`
+/// completes, with the same connection handling as [`serve_with`] (HTTP/1.1, header read
+/// timeout, graceful shutdown).
+///
+/// Every request goes straight to the core, so the answers are those of [`router`]`(server)`
+/// (a JSON 404 on other paths), at less cost per request. Use [`serve_with`] and [`router`]
+/// when the process serves other routes or tower layers too.
+pub async fn serve_server(
+    listener: tokio::net::TcpListener,
+    server: Server,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_loop(listener, options, shutdown, move |peer| {
+        let server = server.clone();
+        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let server = server.clone();
+            async move {
+                let (parts, body) = request.into_parts();
+                let response = handle_parts(&server, &parts, body, Some(peer.ip())).await;
+                Ok::<_, Infallible>(into_response::<Full<Bytes>>(response))
+            }
+        })
+    })
+    .await
+}
+
+/// The accept loop shared by [`serve_with`] and [`serve_server`]: one hyper HTTP/1 connection
+/// per accepted socket, served by `service_for(peer)`.
+async fn serve_loop<S, B>(
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    service_for: impl Fn(SocketAddr) -> S,
+) -> std::io::Result<()>
+where
+    S: hyper::service::Service<hyper::Request<Incoming>, Response = hyper::Response<B>>
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     // HTTP/1.1 only: hyper's own HTTP/1 connection, without hyper-util's version-detecting
     // wrapper (which re-reads every byte through a rewind buffer).
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -94,15 +151,7 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
-        let app = app.clone();
-        let service = hyper::service::service_fn(
-            move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                let mut app = app.clone();
-                async move { app.call(request.map(Body::new)).await }
-            },
-        );
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = builder.serve_connection(TokioIo::new(stream), service_for(peer));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(error) = connection.await {
