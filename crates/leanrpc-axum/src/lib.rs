@@ -11,6 +11,17 @@
 //! leanrpc_axum::serve(listener, app, leanrpc_axum::shutdown_signal()).await
 //! # }
 //! ```
+//!
+//! A process that serves nothing but the JSON-RPC endpoint can skip the [`Router`] with
+//! [`serve_server`], which gives the same answers at less cost per request:
+//!
+//! ```no_run
+//! # async fn run(server: leanrpc_core::Server) -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! let options = leanrpc_axum::ServeOptions::default();
+//! leanrpc_axum::serve_server(listener, server, options, leanrpc_axum::shutdown_signal()).await
+//! # }
+//! ```
 
 use std::convert::Infallible;
 use std::future::Future;
