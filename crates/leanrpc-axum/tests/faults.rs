@@ -529,3 +529,85 @@ async fn the_body_limit_refuses_a_chunked_body_just_over_it() {
     assert!(response.contains(r#""code":-32600"#), "{response}");
     assert_eq!(server.probe.recorded.load(Ordering::SeqCst), 1);
 }
+
+/// Sends one call as a chunked body in three pieces, 50 ms apart, on a new connection to
+/// `addr`, and returns the raw answer.
+async fn post_in_pieces(addr: SocketAddr) -> String {
+    let call = r#"{"jsonrpc":"2.0","method":"faults.echo","params":{"value":"joined"},"id":7}"#;
+    let (a, rest) = call.split_at(10);
+    let (b, c) = rest.split_at(30);
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/jsonrpc HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for piece in [a, b, c] {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+        stream.write_all(chunk.as_bytes()).await.unwrap();
+    }
+    stream.write_all(b"0\r\n\r\n").await.unwrap();
+    let response = read_until_closed(&mut stream, Duration::from_secs(10)).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_arrives_in_pieces_is_joined() {
+    let server = start_default().await;
+    let response = post_in_pieces(server.addr).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with(r#"{"jsonrpc":"2.0","result":"joined","id":7}"#),
+        "{response}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_server_answers_like_the_router() {
+    let server = Server::builder()
+        .service(Faults {
+            probe: Arc::new(Probe::default()),
+        })
+        .build()
+        .expect("server builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    let served = tokio::spawn(leanrpc_axum::serve_server(
+        listener,
+        server,
+        ServeOptions::default(),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    let response = post_in_pieces(addr).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains("content-type: application/json\r\n"),
+        "{response}"
+    );
+    assert!(
+        response.ends_with(r#"{"jsonrpc":"2.0","result":"joined","id":7}"#),
+        "{response}"
+    );
+    let client = reqwest::Client::new();
+    let other = client
+        .post(format!("http://{addr}/elsewhere"))
+        .body("{}")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(other.status().as_u16(), 404);
+    let put = client
+        .put(format!("http://{addr}/api/jsonrpc"))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(put.status().as_u16(), 405);
+    assert_eq!(put.headers()["allow"], "GET, POST");
+    let _ = tx.send(());
+    served.await.unwrap().expect("serve_server returns Ok");
+}

@@ -73,9 +73,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}{}", server.path());
-    leanrpc_axum::serve(
+    // The server is the only thing this process serves: no axum Router needed in front of it.
+    leanrpc_axum::serve_server(
         listener,
-        leanrpc_axum::router(server),
+        server,
+        leanrpc_axum::ServeOptions::default(),
         leanrpc_axum::shutdown_signal(),
     )
     .await?;
