@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 mod common;
 
 use common::jsonrpsee_api::{self, Bench};
+use common::paired;
 
 const PEER: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
 const JSON: &[u8] = b"application/json";
@@ -73,7 +74,13 @@ fn check(case: &str, answers: [&[u8]; 3], expect: &str) {
 
 /// One call, three ways; every case is a body for `Server::call`, `raw_json_request` and
 /// `floor::call`.
-fn three_way(c: &mut Criterion, group: &str, body: &str, expect: &str, throughput: Throughput) {
+fn three_way(
+    c: &mut Criterion,
+    group: &'static str,
+    body: &str,
+    expect: &str,
+    throughput: Throughput,
+) {
     let server = service::server();
     let module = jsonrpsee_api::module();
     check(
@@ -97,6 +104,20 @@ fn three_way(c: &mut Criterion, group: &str, body: &str, expect: &str, throughpu
         b.iter(|| floor::call(black_box(body.as_bytes())))
     });
     g.finish();
+    paired::measure(
+        group,
+        &mut [
+            ("leanrpc", &mut || {
+                black_box(block_on(server.call(black_box(body))));
+            }),
+            ("jsonrpsee", &mut || {
+                black_box(block_on(jsonrpsee_single(&module, black_box(body))));
+            }),
+            ("floor", &mut || {
+                black_box(floor::call(black_box(body.as_bytes())));
+            }),
+        ],
+    );
 }
 
 /// Awaits a future that is ready without a runtime, for the correctness checks.
@@ -188,6 +209,22 @@ fn get_decoded(c: &mut Criterion) {
         })
     });
     g.finish();
+    paired::measure(
+        "get_decoded",
+        &mut [
+            ("leanrpc", &mut || {
+                black_box(block_on(server.handle(black_box(&get))));
+            }),
+            ("jsonrpsee", &mut || {
+                let body = floor::query_to_body(black_box(&query)).expect("a well-formed query");
+                black_box(block_on(jsonrpsee_single(&module, &body)));
+            }),
+            ("floor", &mut || {
+                let body = floor::query_to_body(black_box(&query)).expect("a well-formed query");
+                black_box(floor::call(body.as_bytes()));
+            }),
+        ],
+    );
 }
 
 fn batch_100(c: &mut Criterion) {
@@ -215,6 +252,20 @@ fn batch_100(c: &mut Criterion) {
         b.iter(|| floor::call(black_box(body.as_bytes())))
     });
     g.finish();
+    paired::measure(
+        "batch_100",
+        &mut [
+            ("leanrpc", &mut || {
+                black_box(block_on(server.call(black_box(&body))));
+            }),
+            ("jsonrpsee", &mut || {
+                black_box(block_on(jsonrpsee_batch(&module, black_box(&body))));
+            }),
+            ("floor", &mut || {
+                black_box(floor::call(black_box(body.as_bytes())));
+            }),
+        ],
+    );
 }
 
 /// A call with an `x-api-key` whose record is cached: leanrpc's `Server::handle` through
@@ -273,6 +324,25 @@ fn auth_cached_key(c: &mut Criterion) {
         })
     });
     g.finish();
+    paired::measure(
+        "auth_cached_key",
+        &mut [
+            ("leanrpc", &mut || {
+                black_box(block_on(keyed.server.handle(black_box(&authed))));
+            }),
+            ("leanrpc_no_auth", &mut || {
+                black_box(block_on(open.handle(black_box(&plain))));
+            }),
+            ("jsonrpsee", &mut || {
+                assert!(table.check(black_box(header)));
+                black_box(block_on(jsonrpsee_single(&module, black_box(body))));
+            }),
+            ("floor", &mut || {
+                assert!(table.check(black_box(header)));
+                black_box(floor::call(black_box(body.as_bytes())));
+            }),
+        ],
+    );
 }
 
 /// What `block_on` of a ready future costs, to read the async contenders' figures against.
@@ -298,4 +368,5 @@ fn main() {
     reference(&mut c);
     c.final_summary();
     common::table::print();
+    common::paired::print(&common::table::CASES);
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-const CASES: [(&str, &str); 7] = [
+pub(crate) const CASES: [(&str, &str); 7] = [
     ("single_positional", "positional call `subtract [42,23]`"),
     (
         "single_named",
