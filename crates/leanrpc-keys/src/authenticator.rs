@@ -158,7 +158,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             }
         }
         if let Some(usage) = &inner.usage {
-            usage.record(key_id, now);
+            usage.record(&cached, now);
         }
         Ok(Arc::clone(&cached.caller))
     }

@@ -4,6 +4,7 @@
 //! its secret checked against the digest and its status checked against the clock.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,9 @@ use leanrpc_core::{Caller, StoredKey};
 pub(crate) struct CachedKey {
     pub(crate) record: StoredKey,
     pub(crate) caller: Arc<Caller>,
+    /// When this key's use was last sent to the usage writer, as far as this entry knows
+    /// (`i64::MIN`: not yet): lets a request skip the recorder's lock while it is recent.
+    pub(crate) usage_sent_at: AtomicI64,
 }
 
 /// Key records by id, each trusted for `ttl` after it was read. A zero `ttl` caches nothing.
@@ -50,7 +54,11 @@ impl KeyCache {
     /// Remembers a record read from the store at `now`.
     pub(crate) fn put(&self, record: StoredKey, now: Instant) -> Arc<CachedKey> {
         let caller = Arc::new(record.caller());
-        let key = Arc::new(CachedKey { record, caller });
+        let key = Arc::new(CachedKey {
+            record,
+            caller,
+            usage_sent_at: AtomicI64::new(i64::MIN),
+        });
         if self.ttl.is_zero() {
             return key;
         }

@@ -4,6 +4,7 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,9 @@ pub(crate) struct FixedWindows<K> {
     limit: RateLimit,
     max_tracked: usize,
     windows: Mutex<HashMap<K, Window>>,
+    /// `windows.len()`, kept beside it so that [`exhausted`](Self::exhausted) can answer an
+    /// empty table (no failed attempts lately, the usual case) without the lock.
+    tracked: AtomicUsize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +61,7 @@ impl<K: Hash + Eq> FixedWindows<K> {
             limit,
             max_tracked,
             windows: Mutex::new(HashMap::new()),
+            tracked: AtomicUsize::new(0),
         }
     }
 
@@ -91,6 +96,9 @@ impl<K: Hash + Eq> FixedWindows<K> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
+        if self.tracked.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
         let windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         let window = windows.get(key)?;
         (now < window.start + self.limit.window && window.used >= self.limit.max)
@@ -124,6 +132,7 @@ impl<K: Hash + Eq> FixedWindows<K> {
         if !windows.contains_key(key) {
             if windows.len() >= self.max_tracked {
                 windows.retain(|_, w| now < w.start + length);
+                self.tracked.store(windows.len(), Ordering::Relaxed);
                 if windows.len() >= self.max_tracked {
                     return None;
                 }
@@ -135,6 +144,7 @@ impl<K: Hash + Eq> FixedWindows<K> {
                     used: 0,
                 },
             );
+            self.tracked.store(windows.len(), Ordering::Relaxed);
         }
         let window = windows.get_mut(key)?;
         if now >= window.start + length {
@@ -194,7 +204,13 @@ mod tests {
         let t0 = Instant::now();
         let w = FixedWindows::<IpAddr>::new(RateLimit::new(2, Duration::from_secs(10)), 2);
         let a: IpAddr = [10, 0, 0, 1].into();
+        assert_eq!(
+            w.exhausted(&a, t0),
+            None,
+            "an empty table answers without the lock"
+        );
         w.add(&a, t0);
+        assert_eq!(w.tracked.load(Ordering::Relaxed), 1);
         assert_eq!(w.exhausted(&a, t0), None);
         w.add(&a, t0);
         assert_eq!(w.exhausted(&a, t0 + Duration::from_secs(3)), Some(7));
@@ -207,6 +223,11 @@ mod tests {
             "full: the third goes uncounted"
         );
         w.add(&[10, 0, 0, 3].into(), t0 + Duration::from_secs(11));
+        assert_eq!(
+            w.tracked.load(Ordering::Relaxed),
+            1,
+            "the count follows the pruning"
+        );
         assert_eq!(
             w.windows.lock().unwrap().len(),
             1,
