@@ -101,6 +101,12 @@ start_server() {
     fi
 }
 
+# CPU time a process has used (user + system), in clock ticks of $HZ per second.
+HZ=$(getconf CLK_TCK)
+cpu_ticks() {
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
 rpc() { # BODY: POSTs to $URL with $KEY, prints the answer
     curl -s -X POST "$URL" -H 'content-type: application/json' ${KEY:+-H "x-api-key: $KEY"} -d "$1"
 }
@@ -128,7 +134,10 @@ run_wrk() { # CASE LABEL BODY_FILE CALLS_PER_REQUEST (against the running server
     local case=$1 label=$2 body=$3 calls=$4 line
     echo "==> round $ROUND/$ROUNDS, $case: $label" >&2
     BODY_FILE=$body API_KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$LUA" "$URL" >/dev/null
+    local cpu_before cpu_after
+    cpu_before=$(cpu_ticks "$SERVER_PID")
     line=$(BODY_FILE=$body API_KEY=$KEY wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$LUA" "$URL" | grep '^RESULT')
+    cpu_after=$(cpu_ticks "$SERVER_PID")
     local rss
     rss=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
     # shellcheck disable=SC2086
@@ -138,9 +147,10 @@ run_wrk() { # CASE LABEL BODY_FILE CALLS_PER_REQUEST (against the running server
         echo "warning: $label/$case: $non2xx non-2xx answers, $socket_errors socket errors" >&2
     fi
     SEQ=$((SEQ + 1))
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SEQ" "$case" "$label" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$SEQ" "$case" "$label" \
         "$(awk -v r="$requests" -v c="$calls" -v d="$duration_us" 'BEGIN {printf "%.0f", r * c / (d / 1e6)}')" \
-        "$p50_us" "$p99_us" "$rss" "$ROUND" >>"$RESULTS"
+        "$p50_us" "$p99_us" "$rss" "$ROUND" \
+        "$(awk -v t=$((cpu_after - cpu_before)) -v hz="$HZ" -v r="$requests" -v c="$calls" 'BEGIN {printf "%.2f", t / hz * 1e6 / (r * c)}')" >>"$RESULTS"
 }
 
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
@@ -184,26 +194,30 @@ echo
 # the largest of all rounds.
 sort -t$'\t' -k1,1n -k4,4n "$RESULTS" | awk -F'\t' -v OFS='\t' '
     $1 != seq { flush(); seq = $1; n = 0; rss = 0 }
-    { row[++n] = $2 OFS $3 OFS $4 OFS $5 OFS $6; cps[n] = $4; if ($7 > rss) rss = $7 }
-    function flush() { if (n) print row[int((n + 1) / 2)], rss, cps[1], cps[n] }
+    { row[++n] = $2 OFS $3 OFS $4 OFS $5 OFS $6; cps[n] = $4; cpu[n] = $9; if ($7 > rss) rss = $7 }
+    function flush(    i, j, t) {
+        if (!n) return
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && cpu[j - 1] > cpu[j]; j--) { t = cpu[j]; cpu[j] = cpu[j - 1]; cpu[j - 1] = t }
+        print row[int((n + 1) / 2)], rss, cps[1], cps[n], cpu[int((n + 1) / 2)]
+    }
     END { flush() }' | awk -F'\t' '
-    { case_[NR] = $1; who[NR] = $2; cps[NR] = $3; p50[NR] = $4; p99[NR] = $5; rss[NR] = $6
+    { case_[NR] = $1; who[NR] = $2; cps[NR] = $3; p50[NR] = $4; p99[NR] = $5; rss[NR] = $6; cpu[NR] = $9
       range[NR] = $7 == $8 ? "" : sprintf("%d–%d", $7, $8)
       if ($2 ~ /^jsonrpsee/) js[$1] = $3
       if ($2 ~ /^floor/) fl[$1] = $3 }
     function ratio(a, b) { return b > 0 ? sprintf("%.2f×", a / b) : "" }
     END {
-      print "| case | server | calls/s | rounds min–max | p50 ms | p99 ms | peak RSS MiB | × jsonrpsee | × floor |"
-      print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+      print "| case | server | calls/s | rounds min–max | p50 ms | p99 ms | server CPU µs/call | peak RSS MiB | × jsonrpsee | × floor |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (i = 1; i <= NR; i++)
-        printf "| %s | %s | %d | %s | %.2f | %.2f | %.1f | %s | %s |\n", case_[i], who[i], cps[i], range[i],
-          p50[i] / 1000, p99[i] / 1000, rss[i] / 1024, ratio(cps[i], js[case_[i]]), ratio(cps[i], fl[case_[i]])
+        printf "| %s | %s | %d | %s | %.2f | %.2f | %.2f | %.1f | %s | %s |\n", case_[i], who[i], cps[i], range[i],
+          p50[i] / 1000, p99[i] / 1000, cpu[i], rss[i] / 1024, ratio(cps[i], js[case_[i]]), ratio(cps[i], fl[case_[i]])
     }'
 
 # The targets, each as the median over rounds of the ratio within a round: the two figures of a
 # ratio come from cases run back to back, so load that comes and goes between rounds cancels.
 awk -F'\t' -v rounds="$ROUNDS" '
-    { v[$8, $2, $3] = $4; p50[$8, $2, $3] = $5; if ($2 ~ /^tickets/ && $7 > rss) rss = $7 }
+    { v[$8, $2, $3] = $4; p50[$8, $2, $3] = $5; cpu[$8, $2, $3] = $9; if ($2 ~ /^tickets/ && $7 > rss) rss = $7 }
     function median(a, n,    i, j, t) {
         for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
         return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -211,7 +225,8 @@ awk -F'\t' -v rounds="$ROUNDS" '
     function target(label, num_case, num_who, den_case, den_who, goal, latency,    r, n, x, lo, hi) {
         n = 0
         for (r = 1; r <= rounds; r++) {
-            if (latency) x = p50[r, num_case, num_who] / p50[r, den_case, den_who]
+            if (latency == 1) x = p50[r, num_case, num_who] / p50[r, den_case, den_who]
+            else if (latency == 2) x = cpu[r, den_case, den_who] / cpu[r, num_case, num_who]
             else x = v[r, num_case, num_who] / v[r, den_case, den_who]
             ratios[++n] = x
             lo = n == 1 || x < lo ? x : lo; hi = n == 1 || x > hi ? x : hi
@@ -227,5 +242,12 @@ awk -F'\t' -v rounds="$ROUNDS" '
         target("single calls, leanrpc bench server (axum Router) / jsonrpsee", "single call", "leanrpc", "single call", "jsonrpsee", "none", 0)
         target("batch of 20 sleep2 p50 / one sleep2 call p50 (leanrpc)", "batch of 20 sleep2", "leanrpc", "one sleep2 call (2 ms)", "leanrpc", "< 3×", 1)
         target("authenticated / unauthenticated single calls (leanrpc)", "single call, x-api-key", "leanrpc (auth)", "single call", "leanrpc", ">= 0.9×", 0)
+        print ""
+        print "The same, in calls per server CPU second (the inverse ratio of CPU µs per call), which other"
+        print "load on the machine moves less than calls/s:"
+        target("single calls, spec-server / floor", "single call", "spec-server", "single call", "floor", ">= 0.95×", 2)
+        target("single calls, spec-server / jsonrpsee", "single call", "spec-server", "single call", "jsonrpsee", ">= 1.0×", 2)
+        target("authenticated / unauthenticated single calls (leanrpc)", "single call, x-api-key", "leanrpc (auth)", "single call", "leanrpc", ">= 0.9×", 2)
+        print ""
         printf "- tickets server peak RSS under load: %.1f MiB (target <= 64 MiB)\n", rss / 1024
     }' "$RESULTS"

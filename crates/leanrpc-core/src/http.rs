@@ -426,13 +426,12 @@ fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcEr
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok());
-                let byte = hex
-                    .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| parse_error("invalid percent-encoding in the query"))?;
+                let byte = match bytes.get(i + 1..i + 3) {
+                    Some(&[high, low]) => hex_digit(high).zip(hex_digit(low)),
+                    _ => None,
+                }
+                .map(|(high, low)| high << 4 | low)
+                .ok_or_else(|| parse_error("invalid percent-encoding in the query"))?;
                 out.push(byte);
                 i += 3;
             }
@@ -449,6 +448,16 @@ fn percent_decode(text: &str, plus_is_space: bool) -> Result<Cow<'_, str>, RpcEr
     String::from_utf8(out)
         .map(Cow::Owned)
         .map_err(|_| parse_error("the query is not valid UTF-8"))
+}
+
+/// The value of one hexadecimal digit.
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Decodes `params`: url-encoding, then base64 (standard or url-safe, padded or not), then UTF-8
@@ -476,8 +485,13 @@ fn is_json_number(text: &str) -> bool {
 }
 
 fn push_json_string(json: &mut String, text: &str) {
-    // Writing a str into a String cannot fail.
-    if let Ok(quoted) = serde_json::to_string(text) {
+    // Method names and most ids need no escaping: copied between quotes as they are.
+    if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        json.push('"');
+        json.push_str(text);
+        json.push('"');
+    } else if let Ok(quoted) = serde_json::to_string(text) {
+        // Writing a str into a String cannot fail.
         json.push_str(&quoted);
     }
 }
@@ -503,6 +517,10 @@ mod tests {
             r#"{"id":-1.5,"method":"a b"}"#
         );
         assert_eq!(query_to_json("id=%22q%22").unwrap(), r#"{"id":"\"q\""}"#);
+        assert_eq!(
+            query_to_json("method=a%0ab%2Bc%e2%9c%93").unwrap(),
+            r#"{"method":"a\nb+c✓"}"#
+        );
     }
 
     #[test]
