@@ -21,7 +21,7 @@ const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 pub(crate) struct Coerce<'a>(pub(crate) &'a RawValue);
 
 impl<'a> Coerce<'a> {
-    fn json(&self) -> serde_json::Deserializer<serde_json::de::StrRead<'a>> {
+    fn inner(&self) -> serde_json::Deserializer<serde_json::de::StrRead<'a>> {
         serde_json::Deserializer::from_str(self.0.get())
     }
 
@@ -47,18 +47,43 @@ macro_rules! coerce_number {
                     Ok(n) => visitor.$visit(n),
                     Err(_) => Err(de::Error::invalid_value(de::Unexpected::Str(&text), &visitor)),
                 },
-                None => self.json().$method(visitor),
+                None => self.inner().$method(visitor),
             }
         }
     )*};
 }
 
+/// Methods that deserialize exactly as the wrapped deserializer (`self.inner()`) does.
 macro_rules! forward {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
-            self.json().$method($($arg,)* visitor)
+            self.inner().$method($($arg,)* visitor)
         }
     )*};
+}
+
+/// Every method neither coercing deserializer changes.
+macro_rules! forward_uncoerced {
+    () => {
+        forward! {
+        deserialize_any();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+        }
+    };
 }
 
 impl<'de> Deserializer<'de> for Coerce<'de> {
@@ -83,7 +108,7 @@ impl<'de> Deserializer<'de> for Coerce<'de> {
         match self.quoted().as_deref() {
             Some("true") => visitor.visit_bool(true),
             Some("false") => visitor.visit_bool(false),
-            _ => self.json().deserialize_bool(visitor),
+            _ => self.inner().deserialize_bool(visitor),
         }
     }
 
@@ -101,34 +126,23 @@ impl<'de> Deserializer<'de> for Coerce<'de> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         if name == RAW_VALUE_TOKEN {
-            self.json().deserialize_newtype_struct(name, visitor)
+            self.inner().deserialize_newtype_struct(name, visitor)
         } else {
             visitor.visit_newtype_struct(self)
         }
     }
 
-    forward! {
-        deserialize_any();
-        deserialize_char();
-        deserialize_str();
-        deserialize_string();
-        deserialize_bytes();
-        deserialize_byte_buf();
-        deserialize_unit();
-        deserialize_unit_struct(name: &'static str);
-        deserialize_seq();
-        deserialize_tuple(len: usize);
-        deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_map();
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
-        deserialize_identifier();
-        deserialize_ignored_any();
-    }
+    forward_uncoerced!();
 }
 
 /// A deserializer that applies the coercion rule to the value `D` is about to produce.
 pub(crate) struct Coerced<D>(pub(crate) D);
+
+impl<D> Coerced<D> {
+    fn inner(self) -> D {
+        self.0
+    }
+}
 
 /// A numeric type a JSON string may spell.
 trait Numeric: Sized + std::str::FromStr {
@@ -235,14 +249,6 @@ macro_rules! coerced_number {
     )*};
 }
 
-macro_rules! forward_inner {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
-            self.0.$method($($arg,)* visitor)
-        }
-    )*};
-}
-
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Coerced<D> {
     type Error = D::Error;
 
@@ -281,26 +287,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Coerced<D> {
 
     // 128-bit integers are not coerced here: a string for one fails, and the caller falls back
     // to `Coerce`, which parses it.
-    forward_inner! {
+    forward! {
         deserialize_i128();
         deserialize_u128();
-        deserialize_any();
-        deserialize_char();
-        deserialize_str();
-        deserialize_string();
-        deserialize_bytes();
-        deserialize_byte_buf();
-        deserialize_unit();
-        deserialize_unit_struct(name: &'static str);
-        deserialize_seq();
-        deserialize_tuple(len: usize);
-        deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_map();
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
-        deserialize_identifier();
-        deserialize_ignored_any();
     }
+    forward_uncoerced!();
 }
 
 #[cfg(test)]
