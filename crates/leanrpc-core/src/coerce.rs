@@ -62,9 +62,23 @@ macro_rules! forward {
     )*};
 }
 
-/// Every method neither coercing deserializer changes.
-macro_rules! forward_uncoerced {
+/// What both coercing deserializers share: a newtype is seen through (so that `ProjectId(i64)`
+/// coerces like `i64`), except serde_json's `RawValue`, which is passed through untouched; every
+/// other method is the wrapped deserializer's.
+macro_rules! shared_methods {
     () => {
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            if name == RAW_VALUE_TOKEN {
+                self.inner().deserialize_newtype_struct(name, visitor)
+            } else {
+                visitor.visit_newtype_struct(self)
+            }
+        }
+
         forward! {
         deserialize_any();
         deserialize_char();
@@ -120,19 +134,7 @@ impl<'de> Deserializer<'de> for Coerce<'de> {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        if name == RAW_VALUE_TOKEN {
-            self.inner().deserialize_newtype_struct(name, visitor)
-        } else {
-            visitor.visit_newtype_struct(self)
-        }
-    }
-
-    forward_uncoerced!();
+    shared_methods!();
 }
 
 /// A deserializer that applies the coercion rule to the value `D` is about to produce.
@@ -273,25 +275,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Coerced<D> {
         self.0.deserialize_option(CoercedOption(visitor))
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        if name == RAW_VALUE_TOKEN {
-            self.0.deserialize_newtype_struct(name, visitor)
-        } else {
-            visitor.visit_newtype_struct(self)
-        }
-    }
-
     // 128-bit integers are not coerced here: a string for one fails, and the caller falls back
     // to `Coerce`, which parses it.
     forward! {
         deserialize_i128();
         deserialize_u128();
     }
-    forward_uncoerced!();
+    shared_methods!();
 }
 
 #[cfg(test)]
