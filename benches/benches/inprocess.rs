@@ -92,20 +92,10 @@ fn three_way(
         ],
         expect,
     );
-    let mut g = c.benchmark_group(group);
-    g.throughput(throughput);
-    g.bench_function("leanrpc", |b| {
-        b.iter(|| block_on(server.call(black_box(body))))
-    });
-    g.bench_function("jsonrpsee", |b| {
-        b.iter(|| block_on(jsonrpsee_single(&module, black_box(body))))
-    });
-    g.bench_function("floor", |b| {
-        b.iter(|| floor::call(black_box(body.as_bytes())))
-    });
-    g.finish();
-    paired::measure(
+    compare(
+        c,
         group,
+        throughput,
         &mut [
             ("leanrpc", &mut || {
                 black_box(block_on(server.call(black_box(body))));
@@ -118,6 +108,24 @@ fn three_way(
             }),
         ],
     );
+}
+
+/// Times each contender with criterion in `group`, then all of them side by side
+/// ([`paired::measure`]): the same closures for both. Each runs one call and `black_box`es its
+/// answer.
+fn compare(
+    c: &mut Criterion,
+    group: &'static str,
+    throughput: Throughput,
+    contenders: &mut [(&'static str, &mut dyn FnMut())],
+) {
+    let mut g = c.benchmark_group(group);
+    g.throughput(throughput);
+    for (name, run) in contenders.iter_mut() {
+        g.bench_function(*name, |b| b.iter(&mut **run));
+    }
+    g.finish();
+    paired::measure(group, contenders);
 }
 
 /// Awaits a future that is ready without a runtime, for the correctness checks.
@@ -191,26 +199,10 @@ fn get_decoded(c: &mut Criterion) {
         ],
         r#""result":19"#,
     );
-    let mut g = c.benchmark_group("get_decoded");
-    g.throughput(Throughput::Elements(1));
-    g.bench_function("leanrpc", |b| {
-        b.iter(|| block_on(server.handle(black_box(&get))))
-    });
-    g.bench_function("jsonrpsee", |b| {
-        b.iter(|| {
-            let body = floor::query_to_body(black_box(&query)).expect("a well-formed query");
-            block_on(jsonrpsee_single(&module, &body))
-        })
-    });
-    g.bench_function("floor", |b| {
-        b.iter(|| {
-            let body = floor::query_to_body(black_box(&query)).expect("a well-formed query");
-            floor::call(body.as_bytes())
-        })
-    });
-    g.finish();
-    paired::measure(
+    compare(
+        c,
         "get_decoded",
+        Throughput::Elements(1),
         &mut [
             ("leanrpc", &mut || {
                 black_box(block_on(server.handle(black_box(&get))));
@@ -240,20 +232,10 @@ fn batch_100(c: &mut Criterion) {
         ],
         r#""result":19"#,
     );
-    let mut g = c.benchmark_group("batch_100");
-    g.throughput(Throughput::Elements(100));
-    g.bench_function("leanrpc", |b| {
-        b.iter(|| block_on(server.call(black_box(&body))))
-    });
-    g.bench_function("jsonrpsee", |b| {
-        b.iter(|| block_on(jsonrpsee_batch(&module, black_box(&body))))
-    });
-    g.bench_function("floor", |b| {
-        b.iter(|| floor::call(black_box(body.as_bytes())))
-    });
-    g.finish();
-    paired::measure(
+    compare(
+        c,
         "batch_100",
+        Throughput::Elements(100),
         &mut [
             ("leanrpc", &mut || {
                 black_box(block_on(server.call(black_box(&body))));
@@ -303,29 +285,10 @@ fn auth_cached_key(c: &mut Criterion) {
         ],
         r#""result":19"#,
     );
-    let mut g = c.benchmark_group("auth_cached_key");
-    g.throughput(Throughput::Elements(1));
-    g.bench_function("leanrpc", |b| {
-        b.iter(|| block_on(keyed.server.handle(black_box(&authed))))
-    });
-    g.bench_function("leanrpc_no_auth", |b| {
-        b.iter(|| block_on(open.handle(black_box(&plain))))
-    });
-    g.bench_function("jsonrpsee", |b| {
-        b.iter(|| {
-            assert!(table.check(black_box(header)));
-            block_on(jsonrpsee_single(&module, black_box(body)))
-        })
-    });
-    g.bench_function("floor", |b| {
-        b.iter(|| {
-            assert!(table.check(black_box(header)));
-            floor::call(black_box(body.as_bytes()))
-        })
-    });
-    g.finish();
-    paired::measure(
+    compare(
+        c,
         "auth_cached_key",
+        Throughput::Elements(1),
         &mut [
             ("leanrpc", &mut || {
                 black_box(block_on(keyed.server.handle(black_box(&authed))));
