@@ -12,16 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
 PORT=${PORT_BASE:-18800}
-for tool in valgrind wrk; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "==> installing $tool (Debian package)" >&2
-        if [ "$(id -u)" = 0 ]; then
-            apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null
-        else
-            sudo apt-get update -qq && sudo apt-get install -y -qq "$tool" >/dev/null
-        fi
-    fi
-done
+# shellcheck source=benches/need-tools.sh
+source benches/need-tools.sh
+need_tools valgrind wrk
 echo "==> building release binaries" >&2
 cargo build --release -q -p spec-server
 cargo build --release -q -p leanrpc-benches --examples

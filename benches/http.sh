@@ -21,14 +21,9 @@ PORT=${PORT_BASE:-18700}
 TARGET=${CARGO_TARGET_DIR:-target}
 LUA=benches/wrk/post.lua
 
-if ! command -v wrk >/dev/null; then
-    echo "==> installing wrk (Debian package)" >&2
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null
-    fi
-fi
+# shellcheck source=benches/need-tools.sh
+source benches/need-tools.sh
+need_tools wrk
 
 echo "==> building release binaries" >&2
 cargo build --release -q -p spec-server -p tickets

@@ -11,14 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
 
-if ! command -v valgrind >/dev/null; then
-    echo "==> installing valgrind (Debian package)" >&2
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq valgrind >/dev/null
-    fi
-fi
+# shellcheck source=benches/need-tools.sh
+source benches/need-tools.sh
+need_tools valgrind
 cargo build --release -q -p leanrpc-benches --example profile_inprocess
 DRIVER="$TARGET/release/examples/profile_inprocess"
 OUT=${KEEP:-$(mktemp -d)}
