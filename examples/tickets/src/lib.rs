@@ -1,13 +1,16 @@
 //! Run with: cargo run --release -p tickets
 //!
-//! A Leantime-style projects and tickets API: SQLite data, API keys with roles and project
-//! scopes, served under the `leantime.rpc` namespace at `/api/jsonrpc`. The library part builds
+//! Leantime's JSON-RPC API (projects, tickets, milestones, sprints, comments, timesheets, users
+//! and clients, under Leantime's method names and param shapes) on SQLite, with API keys that
+//! carry roles and project scopes, served under the `leantime.rpc` namespace at `/api/jsonrpc`. The library part builds
 //! the [`App`] so that both HTTP stacks (axum in `main.rs`, plain hyper in `examples/hyper-server`)
 //! serve exactly the same thing.
 
 pub mod db;
+mod lenient;
 pub mod model;
 pub mod service;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +22,7 @@ use leanrpc_keys::{
 };
 
 pub use db::Db;
-pub use service::{Projects, Tickets};
+pub use service::{Clients, Comments, Projects, Sprints, Tickets, Timesheets, Users};
 
 /// The namespace every method name starts with, as in Leantime.
 pub const NAMESPACE: &str = "leantime.rpc";
@@ -104,12 +107,17 @@ impl App {
             .build();
         let server = Server::builder()
             .namespace(NAMESPACE)
-            .api_info("Leantime-style tickets API", env!("CARGO_PKG_VERSION"))
+            .api_info("Leantime API (tickets example)", env!("CARGO_PKG_VERSION"))
             .authenticator(auth)
             .default_role(Role::Admin)
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
             .service(Projects::new(db.clone()))
             .service(Tickets::new(db.clone()))
+            .service(Users::new(db.clone()))
+            .service(Clients::new(db.clone()))
+            .service(Comments::new(db.clone()))
+            .service(Sprints::new(db.clone()))
+            .service(Timesheets::new(db.clone()))
             .build()?;
         Ok(Self { server, db, keys })
     }

@@ -1,7 +1,7 @@
 //! Run with: cargo run --release -p tickets
 //!
 //! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
-//! API keys in the same data directory, also while the server runs.
+//! API keys and `tickets users ...` people in the same data directory, also while the server runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,6 +29,14 @@ enum Command {
         data: PathBuf,
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Manage users (people; each API key is also a user of its own).
+    Users {
+        /// The data directory.
+        #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        #[command(subcommand)]
+        command: tickets::users::UsersCommand,
     },
 }
 
@@ -66,6 +74,9 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(args).await,
         Command::Keys { data, command } => keys(data, command).await,
+        Command::Users { data, command } => {
+            tickets::users::run(&data, command, &mut std::io::stdout().lock()).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

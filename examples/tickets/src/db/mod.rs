@@ -8,35 +8,24 @@
 //! write and four (`READERS`) reads hold a thread and a connection: no burst of requests can grow
 //! the blocking pool, the open files or the memory that comes with them.
 
+pub mod clients;
+pub mod comments;
+mod migrations;
+pub mod projects;
+pub mod sprints;
+pub mod tickets;
+pub mod timesheets;
+pub mod users;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-
-use crate::model::{NewTicket, Project, Status, Ticket, TicketChanges};
+use rusqlite::{Connection, OpenFlags};
 
 /// How many read connections to keep.
 const READERS: usize = 4;
-
-/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r"
-    CREATE TABLE projects (
-        id      INTEGER PRIMARY KEY,
-        name    TEXT NOT NULL,
-        details TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE tickets (
-        id          INTEGER PRIMARY KEY,
-        project_id  INTEGER NOT NULL REFERENCES projects(id),
-        headline    TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        status      TEXT NOT NULL,
-        created_at  TEXT NOT NULL
-    );
-    CREATE INDEX tickets_by_project ON tickets(project_id);
-"];
 
 /// Why a database call failed. Clients see a generic -32000; the detail goes to the log.
 #[derive(Debug)]
@@ -45,6 +34,8 @@ pub enum DbError {
     Sqlite(rusqlite::Error),
     /// The blocking task could not run or panicked.
     Task,
+    /// A write would break a limit; it was rolled back (the caller answers -32602).
+    Limit,
 }
 
 impl std::fmt::Display for DbError {
@@ -52,6 +43,7 @@ impl std::fmt::Display for DbError {
         match self {
             DbError::Sqlite(e) => write!(f, "sqlite: {e}"),
             DbError::Task => f.write_str("database task failed"),
+            DbError::Limit => f.write_str("a limit would be exceeded"),
         }
     }
 }
@@ -212,7 +204,7 @@ impl Db {
 fn migrate(conn: &Connection) -> Result<(), DbError> {
     let done: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let done = usize::try_from(done).unwrap_or(0);
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+    for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(done) {
         conn.execute_batch(&format!(
             "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
             i + 1
@@ -221,113 +213,52 @@ fn migrate(conn: &Connection) -> Result<(), DbError> {
     Ok(())
 }
 
-// --- queries -------------------------------------------------------------------------------
+/// The SQL expression for "now" in Leantime's date format (`Y-m-d H:i:s`, UTC).
+pub(crate) const NOW: &str = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
 
-fn project_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
-    Ok(Project {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        details: row.get(2)?,
-    })
+/// The projects a caller may touch, as a SQL parameter: `NULL` for every project, otherwise a
+/// JSON array of ids. Queries test it with
+/// `(?N IS NULL OR project_id IN (SELECT value FROM json_each(?N)))`, so a foreign row is never
+/// loaded, only to be thrown away after the fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope(Option<String>);
+
+impl Scope {
+    /// Every project.
+    pub fn all() -> Self {
+        Self(None)
+    }
+
+    /// Exactly these projects.
+    pub fn only(projects: &[i64]) -> Self {
+        let list: Vec<String> = projects.iter().map(i64::to_string).collect();
+        Self(Some(format!("[{}]", list.join(","))))
+    }
+
+    /// The projects of a caller (every project when the key is not limited).
+    pub fn of(caller: &leanrpc::Caller) -> Self {
+        if caller.projects.is_empty() {
+            Self::all()
+        } else {
+            Self::only(&caller.projects)
+        }
+    }
+
+    /// Whether the scope holds every project.
+    pub fn is_all(&self) -> bool {
+        self.0.is_none()
+    }
 }
 
-fn ticket_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
-    let status: String = row.get(4)?;
-    Ok(Ticket {
-        id: row.get(0)?,
-        project_id: row.get(1)?,
-        headline: row.get(2)?,
-        description: row.get(3)?,
-        status: status.parse().unwrap_or(Status::New),
-        created_at: row.get(5)?,
-    })
+impl rusqlite::ToSql for Scope {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
 }
 
-/// Inserts a project and returns its id.
-pub fn insert_project(
-    tx: &rusqlite::Transaction<'_>,
-    name: &str,
-    details: &str,
-) -> Result<i64, DbError> {
-    tx.execute(
-        "INSERT INTO projects (name, details) VALUES (?1, ?2)",
-        params![name, details],
-    )?;
-    Ok(tx.last_insert_rowid())
-}
-
-/// One project by id.
-pub fn project(conn: &Connection, id: i64) -> Result<Option<Project>, DbError> {
-    Ok(conn
-        .prepare_cached("SELECT id, name, details FROM projects WHERE id = ?1")?
-        .query_row([id], project_from_row)
-        .optional()?)
-}
-
-/// All projects, by id.
-pub fn projects(conn: &Connection) -> Result<Vec<Project>, DbError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, details FROM projects ORDER BY id")?;
-    let rows = stmt.query_map([], project_from_row)?;
+/// Collects rows of a statement into a vector.
+pub(crate) fn collect<T>(
+    rows: impl Iterator<Item = rusqlite::Result<T>>,
+) -> Result<Vec<T>, DbError> {
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Inserts a ticket and returns its id.
-pub fn insert_ticket(tx: &rusqlite::Transaction<'_>, ticket: &NewTicket) -> Result<i64, DbError> {
-    tx.execute(
-        "INSERT INTO tickets (project_id, headline, description, status, created_at)
-         VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-        params![
-            ticket.project_id,
-            ticket.headline,
-            ticket.description,
-            ticket.status.as_str()
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
-}
-
-/// One ticket by id.
-pub fn ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>, DbError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, project_id, headline, description, status, created_at FROM tickets WHERE id = ?1",
-        )?
-        .query_row([id], ticket_from_row)
-        .optional()?)
-}
-
-/// Tickets filtered by project and status, by id.
-pub fn tickets(
-    conn: &Connection,
-    project_id: Option<i64>,
-    status: Option<Status>,
-) -> Result<Vec<Ticket>, DbError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, project_id, headline, description, status, created_at FROM tickets
-         WHERE (?1 IS NULL OR project_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id",
-    )?;
-    let rows = stmt.query_map(
-        params![project_id, status.map(Status::as_str)],
-        ticket_from_row,
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Applies changes to a ticket; `false` when it does not exist.
-pub fn update_ticket(
-    tx: &rusqlite::Transaction<'_>,
-    id: i64,
-    changes: &TicketChanges,
-) -> Result<bool, DbError> {
-    let changed = tx.execute(
-        "UPDATE tickets SET headline = COALESCE(?2, headline), description = COALESCE(?3, description),
-         status = COALESCE(?4, status) WHERE id = ?1",
-        params![id, changes.headline, changes.description, changes.status.map(Status::as_str)],
-    )?;
-    Ok(changed == 1)
-}
-
-/// Deletes a ticket; `false` when it does not exist.
-pub fn delete_ticket(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<bool, DbError> {
-    Ok(tx.execute("DELETE FROM tickets WHERE id = ?1", [id])? == 1)
 }

@@ -1,0 +1,139 @@
+//! Comments in SQLite. Each row keeps the project of its ticket or project, so scope checks are
+//! one `WHERE` clause.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{DbError, NOW, Scope, collect};
+use crate::model::Comment;
+
+const SELECT: &str = "SELECT m.id, m.module, m.module_id, m.comment_parent, m.user_id,
+    COALESCE(u.firstname, ''), COALESCE(u.lastname, ''), m.text, m.date, m.status
+    FROM comments m LEFT JOIN users u ON u.id = m.user_id";
+
+const IN_SCOPE: &str = "(?1 IS NULL OR m.project_id IN (SELECT value FROM json_each(?1)))";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Comment> {
+    Ok(Comment {
+        id: row.get(0)?,
+        module: row.get(1)?,
+        module_id: row.get(2)?,
+        comment_parent: row.get(3)?,
+        user_id: row.get(4)?,
+        firstname: row.get(5)?,
+        lastname: row.get(6)?,
+        text: row.get(7)?,
+        date: row.get(8)?,
+        status: row.get(9)?,
+    })
+}
+
+/// The comments on one entity inside `scope`, oldest first (newest first when `newest_first`),
+/// only the answers to `parent` when it is not 0.
+pub fn list(
+    conn: &Connection,
+    scope: &Scope,
+    module: &str,
+    entity: i64,
+    parent: i64,
+    newest_first: bool,
+    limit: i64,
+) -> Result<Vec<Comment>, DbError> {
+    let order = if newest_first { "DESC" } else { "ASC" };
+    let sql = format!(
+        "{SELECT} WHERE {IN_SCOPE} AND m.module = ?2 AND m.module_id = ?3
+         AND (?4 = 0 OR m.comment_parent = ?4) ORDER BY m.id {order} LIMIT ?5"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![scope, module, entity, parent, limit], from_row)?;
+    collect(rows)
+}
+
+/// One comment inside `scope`.
+pub fn get(conn: &Connection, scope: &Scope, id: i64) -> Result<Option<Comment>, DbError> {
+    let sql = format!("{SELECT} WHERE m.id = ?2 AND {IN_SCOPE}");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![scope, id], from_row)
+        .optional()?)
+}
+
+/// Inserts a comment and returns its id.
+#[allow(clippy::too_many_arguments)]
+pub fn insert(
+    tx: &Transaction<'_>,
+    module: &str,
+    entity: i64,
+    project: i64,
+    user: i64,
+    parent: i64,
+    text: &str,
+    status: &str,
+) -> Result<i64, DbError> {
+    tx.execute(
+        &format!(
+            "INSERT INTO comments (module, module_id, project_id, user_id, comment_parent, text,
+               date, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW}, ?7)"
+        ),
+        params![module, entity, project, user, parent, text, status],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Changes the text of a comment inside `scope` written by `author` (any author when `None`);
+/// `false` when there is no such comment.
+pub fn edit(
+    tx: &Transaction<'_>,
+    scope: &Scope,
+    id: i64,
+    author: Option<i64>,
+    text: &str,
+) -> Result<bool, DbError> {
+    let changed = tx.execute(
+        "UPDATE comments SET text = ?3 WHERE id = ?2 AND (?4 IS NULL OR user_id = ?4)
+           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        params![scope, id, text, author],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Deletes a comment inside `scope` written by `author` (any author when `None`) with its
+/// answers; `false` when there is no such comment.
+pub fn delete(
+    tx: &Transaction<'_>,
+    scope: &Scope,
+    id: i64,
+    author: Option<i64>,
+) -> Result<bool, DbError> {
+    let deleted = tx.execute(
+        "DELETE FROM comments WHERE id = ?2 AND (?3 IS NULL OR user_id = ?3)
+           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        params![scope, id, author],
+    )?;
+    if deleted == 1 {
+        tx.execute("DELETE FROM comments WHERE comment_parent = ?1", [id])?;
+    }
+    Ok(deleted == 1)
+}
+
+/// The project of a comment's entity: the ticket's project, or the project itself.
+pub fn entity_project(
+    conn: &Connection,
+    scope: &Scope,
+    module: &str,
+    entity: i64,
+) -> Result<Option<i64>, DbError> {
+    let sql = match module {
+        "ticket" => {
+            "SELECT project_id FROM tickets WHERE id = ?2
+                     AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))"
+        }
+        _ => {
+            "SELECT id FROM projects WHERE id = ?2
+              AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))"
+        }
+    };
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row(params![scope, entity], |row| row.get(0))
+        .optional()?)
+}

@@ -1,0 +1,268 @@
+//! Projects and their members in SQLite; reads take the caller's [`Scope`].
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{DbError, NOW, Scope, collect};
+use crate::model::{Project, ProjectUser, ProjectValues};
+
+const SELECT: &str = "SELECT p.id, p.name, p.details, p.client_id, c.name, p.state, p.start,
+    p.end, p.hour_budget, p.dollar_budget, p.type,
+    (SELECT COUNT(*) FROM tickets t WHERE t.project_id = p.id AND t.type <> 'milestone'),
+    p.created, p.modified
+    FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
+
+const IN_SCOPE: &str = "(?1 IS NULL OR p.id IN (SELECT value FROM json_each(?1)))";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
+    Ok(Project {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        details: row.get(2)?,
+        client_id: row.get(3)?,
+        client_name: row.get(4)?,
+        state: row.get(5)?,
+        start: row.get(6)?,
+        end: row.get(7)?,
+        hour_budget: row.get(8)?,
+        dollar_budget: row.get(9)?,
+        kind: row.get(10)?,
+        number_of_tickets: row.get(11)?,
+        created: row.get(12)?,
+        modified: row.get(13)?,
+    })
+}
+
+/// One project inside `scope`.
+pub fn get(conn: &Connection, scope: &Scope, id: i64) -> Result<Option<Project>, DbError> {
+    let sql = format!("{SELECT} WHERE p.id = ?2 AND {IN_SCOPE}");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![scope, id], from_row)
+        .optional()?)
+}
+
+/// Whether project `id` exists (inside `scope`).
+pub fn exists(conn: &Connection, scope: &Scope, id: i64) -> Result<bool, DbError> {
+    let sql = format!("SELECT 1 FROM projects p WHERE p.id = ?2 AND {IN_SCOPE}");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![scope, id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Projects inside `scope`, open ones only unless `closed_too`, optionally those whose name
+/// or details hold `term`, by id.
+pub fn list(
+    conn: &Connection,
+    scope: &Scope,
+    closed_too: bool,
+    term: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Project>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE {IN_SCOPE} AND (?2 <> 0 OR p.state <> -1)
+         AND (?3 IS NULL OR p.name LIKE ?3 ESCAPE '\\' OR p.details LIKE ?3 ESCAPE '\\')
+         ORDER BY p.id LIMIT ?4"
+    );
+    let term = term.map(|t| {
+        let escaped = t
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    });
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![scope, closed_too, term, limit], from_row)?;
+    collect(rows)
+}
+
+/// Inserts a project and returns its id.
+pub fn insert(tx: &Transaction<'_>, v: &ProjectValues) -> Result<i64, DbError> {
+    tx.execute(
+        &format!(
+            "INSERT INTO projects (name, details, client_id, state, start, end, hour_budget,
+               dollar_budget, created, modified)
+             VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''), NULLIF(?6, ''), ?7, ?8, {NOW}, {NOW})"
+        ),
+        params![
+            v.name.as_deref().unwrap_or_default(),
+            v.details.as_deref().unwrap_or_default(),
+            v.client_id.unwrap_or(1),
+            v.state.unwrap_or(0),
+            v.start,
+            v.end,
+            v.hour_budget.unwrap_or(0.0),
+            v.dollar_budget.unwrap_or(0.0),
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Changes the given fields of a project inside `scope`; `false` when there is no such project.
+pub fn patch(
+    tx: &Transaction<'_>,
+    scope: &Scope,
+    id: i64,
+    v: &ProjectValues,
+) -> Result<bool, DbError> {
+    let changed = tx.execute(
+        &format!(
+            "UPDATE projects SET name = COALESCE(?3, name), details = COALESCE(?4, details),
+               client_id = COALESCE(?5, client_id), state = COALESCE(?6, state),
+               start = CASE WHEN ?7 IS NULL THEN start ELSE NULLIF(?7, '') END,
+               end = CASE WHEN ?8 IS NULL THEN end ELSE NULLIF(?8, '') END,
+               hour_budget = COALESCE(?9, hour_budget), dollar_budget = COALESCE(?10, dollar_budget),
+               modified = {NOW}
+             WHERE id = ?2 AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))"
+        ),
+        params![
+            scope,
+            id,
+            v.name,
+            v.details,
+            v.client_id,
+            v.state,
+            v.start,
+            v.end,
+            v.hour_budget,
+            v.dollar_budget
+        ],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Copies a project's milestones, tickets (as new, unassigned to sprints) and, when
+/// `members`, its members into a new project; returns the new id.
+pub fn duplicate(
+    tx: &Transaction<'_>,
+    from: i64,
+    client: i64,
+    name: &str,
+    start: Option<&str>,
+    members: bool,
+) -> Result<i64, DbError> {
+    tx.execute(
+        &format!(
+            "INSERT INTO projects (name, details, client_id, state, start, end, hour_budget,
+               dollar_budget, type, created, modified)
+             SELECT ?2, details, ?3, 0, COALESCE(?4, start), end, hour_budget, dollar_budget,
+               type, {NOW}, {NOW} FROM projects WHERE id = ?1"
+        ),
+        params![from, name, client, start],
+    )?;
+    let id = tx.last_insert_rowid();
+    // Milestones first, remembering the new id of each, then the tickets pointing at them.
+    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS copied (old INTEGER PRIMARY KEY, new INTEGER); DELETE FROM temp.copied;")?;
+    let copy = format!(
+        "INSERT INTO tickets (project_id, headline, description, status, type, date, user_id,
+           editor_id, milestone_id, priority, storypoints, plan_hours, hour_remaining,
+           date_to_finish, tags, acceptance_criteria, modified)
+         SELECT ?2, headline, description, 3, type, {NOW}, user_id, editor_id,
+           (SELECT new FROM temp.copied WHERE old = milestone_id), priority, storypoints,
+           plan_hours, plan_hours, date_to_finish, tags, acceptance_criteria, {NOW}
+         FROM tickets WHERE id = ?1"
+    );
+    let ids: Vec<(i64, bool)> = collect(
+        tx.prepare(
+            "SELECT id, type = 'milestone' FROM tickets WHERE project_id = ?1
+                    ORDER BY type <> 'milestone', id",
+        )?
+        .query_map([from], |row| Ok((row.get(0)?, row.get(1)?)))?,
+    )?;
+    for (old, milestone) in ids {
+        tx.execute(&copy, params![old, id])?;
+        if milestone {
+            tx.execute(
+                "INSERT INTO temp.copied (old, new) VALUES (?1, ?2)",
+                params![old, tx.last_insert_rowid()],
+            )?;
+        }
+    }
+    tx.execute_batch("DELETE FROM temp.copied;")?;
+    if members {
+        tx.execute(
+            "INSERT INTO project_users (project_id, user_id, role)
+             SELECT ?2, user_id, role FROM project_users WHERE project_id = ?1",
+            params![from, id],
+        )?;
+    }
+    Ok(id)
+}
+
+/// Deletes a project inside `scope` with everything in it; `false` when there is no such project.
+pub fn delete(tx: &Transaction<'_>, scope: &Scope, id: i64) -> Result<bool, DbError> {
+    if !exists(tx, scope, id)? {
+        return Ok(false);
+    }
+    for sql in [
+        "DELETE FROM comments WHERE project_id = ?1",
+        "DELETE FROM timesheets WHERE project_id = ?1",
+        "DELETE FROM tickets WHERE project_id = ?1",
+        "DELETE FROM sprints WHERE project_id = ?1",
+        "DELETE FROM project_users WHERE project_id = ?1",
+        "DELETE FROM projects WHERE id = ?1",
+    ] {
+        tx.execute(sql, [id])?;
+    }
+    Ok(true)
+}
+
+/// The members of a project (people only when `team_only`).
+pub fn members(
+    conn: &Connection,
+    project: i64,
+    team_only: bool,
+) -> Result<Vec<ProjectUser>, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.firstname, u.lastname, u.username, u.role, NULLIF(pu.role, '')
+         FROM project_users pu JOIN users u ON u.id = pu.user_id
+         WHERE pu.project_id = ?1 AND (?2 = 0 OR u.source <> 'api') ORDER BY u.id",
+    )?;
+    let rows = stmt.query_map(params![project, team_only], |row| {
+        Ok(ProjectUser {
+            id: row.get(0)?,
+            firstname: row.get(1)?,
+            lastname: row.get(2)?,
+            username: row.get(3)?,
+            role: row.get(4)?,
+            project_role: row.get(5)?,
+        })
+    })?;
+    collect(rows)
+}
+
+/// Adds a user to a project (or changes the role of a member).
+pub fn add_member(
+    tx: &Transaction<'_>,
+    project: i64,
+    user: i64,
+    role: &str,
+) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO project_users (project_id, user_id, role) VALUES (?1, ?2, ?3)
+         ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
+        params![project, user, role],
+    )?;
+    Ok(())
+}
+
+/// Removes a user from the projects of `scope` (every project when the scope is all).
+pub fn remove_memberships(tx: &Transaction<'_>, scope: &Scope, user: i64) -> Result<(), DbError> {
+    tx.execute(
+        "DELETE FROM project_users WHERE user_id = ?2
+           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        params![scope, user],
+    )?;
+    Ok(())
+}
+
+/// The ids of the projects a user is a member of, inside `scope`.
+pub fn of_user(conn: &Connection, scope: &Scope, user: i64) -> Result<Vec<i64>, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT project_id FROM project_users WHERE user_id = ?2
+           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1))) ORDER BY project_id",
+    )?;
+    let rows = stmt.query_map(params![scope, user], |row| row.get(0))?;
+    collect(rows)
+}

@@ -1,0 +1,182 @@
+//! Time entries in SQLite. Each row keeps its ticket's project, so scope checks and the
+//! per-project lists are one indexed `WHERE` clause.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{DbError, NOW, Scope, collect};
+use crate::model::{HoursByDate, Timesheet};
+
+const SELECT: &str = "SELECT s.id, s.user_id, COALESCE(u.firstname, ''), COALESCE(u.lastname, ''),
+    s.ticket_id, COALESCE(t.headline, ''), s.project_id, COALESCE(p.name, ''), s.work_date,
+    s.hours, s.description, s.kind, s.modified
+    FROM timesheets s LEFT JOIN users u ON u.id = s.user_id
+    LEFT JOIN tickets t ON t.id = s.ticket_id LEFT JOIN projects p ON p.id = s.project_id";
+
+const IN_SCOPE: &str = "(?1 IS NULL OR s.project_id IN (SELECT value FROM json_each(?1)))";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Timesheet> {
+    Ok(Timesheet {
+        id: row.get(0)?,
+        user_id: row.get(1)?,
+        firstname: row.get(2)?,
+        lastname: row.get(3)?,
+        ticket_id: row.get(4)?,
+        headline: row.get(5)?,
+        project_id: row.get(6)?,
+        project_name: row.get(7)?,
+        work_date: row.get(8)?,
+        hours: row.get(9)?,
+        description: row.get(10)?,
+        kind: row.get(11)?,
+        modified: row.get(12)?,
+    })
+}
+
+/// One entry inside `scope`.
+pub fn get(conn: &Connection, scope: &Scope, id: i64) -> Result<Option<Timesheet>, DbError> {
+    let sql = format!("{SELECT} WHERE s.id = ?2 AND {IN_SCOPE}");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![scope, id], from_row)
+        .optional()?)
+}
+
+/// What `getAll` filters on.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Work dates from (inclusive, `Y-m-d H:i:s`).
+    pub from: String,
+    /// Work dates to (inclusive, `Y-m-d H:i:s`).
+    pub to: String,
+    /// One project.
+    pub project: Option<i64>,
+    /// One kind.
+    pub kind: Option<String>,
+    /// One user.
+    pub user: Option<i64>,
+    /// One ticket.
+    pub ticket: Option<i64>,
+}
+
+/// Entries inside `scope` matching `filter`, by work date then id.
+pub fn list(
+    conn: &Connection,
+    scope: &Scope,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<Timesheet>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE {IN_SCOPE} AND s.work_date >= ?2 AND s.work_date <= ?3
+         AND (?4 IS NULL OR s.project_id = ?4) AND (?5 IS NULL OR s.kind = ?5)
+         AND (?6 IS NULL OR s.user_id = ?6) AND (?7 IS NULL OR s.ticket_id = ?7)
+         ORDER BY s.work_date, s.id LIMIT ?8"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            scope,
+            filter.from,
+            filter.to,
+            filter.project,
+            filter.kind,
+            filter.user,
+            filter.ticket,
+            limit
+        ],
+        from_row,
+    )?;
+    collect(rows)
+}
+
+/// Adds `hours` to the entry of this ticket, user, day and kind (creating it), or, when
+/// `replace`, sets them. Returns the entry's id and its hours after the change.
+#[allow(clippy::too_many_arguments)]
+pub fn log(
+    tx: &Transaction<'_>,
+    ticket: i64,
+    project: i64,
+    user: i64,
+    day: &str,
+    kind: &str,
+    hours: f64,
+    description: Option<&str>,
+    replace: bool,
+) -> Result<(i64, f64), DbError> {
+    let existing: Option<(i64, f64)> = tx
+        .prepare_cached(
+            "SELECT id, hours FROM timesheets WHERE ticket_id = ?1 AND user_id = ?2
+             AND work_date = ?3 AND kind = ?4",
+        )?
+        .query_row(params![ticket, user, day, kind], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    match existing {
+        Some((id, before)) => {
+            let after = if replace { hours } else { before + hours };
+            tx.execute(
+                &format!(
+                    "UPDATE timesheets SET hours = ?2, description = COALESCE(?3, description),
+                       modified = {NOW} WHERE id = ?1"
+                ),
+                params![id, after, description],
+            )?;
+            Ok((id, after))
+        }
+        None => {
+            tx.execute(
+                &format!(
+                    "INSERT INTO timesheets (user_id, ticket_id, project_id, work_date, hours,
+                       description, kind, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
+                ),
+                params![
+                    user,
+                    ticket,
+                    project,
+                    day,
+                    hours,
+                    description.unwrap_or_default(),
+                    kind
+                ],
+            )?;
+            Ok((tx.last_insert_rowid(), hours))
+        }
+    }
+}
+
+/// Deletes an entry inside `scope`; `false` when there is no such entry.
+pub fn delete(tx: &Transaction<'_>, scope: &Scope, id: i64) -> Result<bool, DbError> {
+    Ok(tx.execute(
+        "DELETE FROM timesheets WHERE id = ?2
+           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        params![scope, id],
+    )? == 1)
+}
+
+/// Hours logged on a ticket (by one user when `user`), over all days.
+pub fn sum_for_ticket(conn: &Connection, ticket: i64, user: Option<i64>) -> Result<f64, DbError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(hours), 0) FROM timesheets WHERE ticket_id = ?1
+             AND (?2 IS NULL OR user_id = ?2)",
+        )?
+        .query_row(params![ticket, user], |row| row.get(0))?)
+}
+
+/// Hours logged on a ticket per day, oldest first.
+pub fn by_date(conn: &Connection, ticket: i64) -> Result<Vec<HoursByDate>, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(work_date, 1, 10), SUM(hours) FROM timesheets WHERE ticket_id = ?1
+         GROUP BY substr(work_date, 1, 10) ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([ticket], |row| {
+        let day: String = row.get(0)?;
+        Ok(HoursByDate {
+            year: day.get(0..4).unwrap_or_default().to_owned(),
+            month: day.get(5..7).unwrap_or_default().to_owned(),
+            utc: day,
+            summe: row.get(1)?,
+        })
+    })?;
+    collect(rows)
+}
