@@ -64,15 +64,24 @@ async fn every_method_round_trips() {
         .ok(
             &key,
             "projects.addProject",
-            json!({"name": "Ops", "details": "on call"}),
+            json!({"values": {"name": "Ops", "details": "on call"}}),
         )
         .await;
+    let got = server
+        .ok(&key, "projects.getProject", json!({"id": p}))
+        .await;
     assert_eq!(
-        server
-            .ok(&key, "projects.getProject", json!({"id": p}))
-            .await,
-        json!({"id": p, "name": "Ops", "details": "on call"})
+        (
+            &got["id"],
+            &got["name"],
+            &got["details"],
+            &got["clientId"],
+            &got["state"]
+        ),
+        (&p, &json!("Ops"), &json!("on call"), &json!(1), &json!(0)),
+        "{got}"
     );
+    assert_eq!(got["clientName"], "Default client");
     assert_eq!(
         server
             .ok(&key, "projects.getAll", json!({}))
@@ -84,7 +93,11 @@ async fn every_method_round_trips() {
     );
 
     let t = server
-        .ok(&key, "tickets.addTicket", json!({"projectId": p, "headline": "Disk full", "description": "db01", "status": "blocked"}))
+        .ok(
+            &key,
+            "tickets.addTicket",
+            json!({"values": {"projectId": p, "headline": "Disk full", "description": "db01", "status": "1"}}),
+        )
         .await;
     let got = server.ok(&key, "tickets.getTicket", json!({"id": t})).await;
     assert_eq!(
@@ -92,29 +105,46 @@ async fn every_method_round_trips() {
             got["projectId"].clone(),
             got["headline"].clone(),
             got["description"].clone(),
-            got["status"].clone()
+            got["status"].clone(),
+            got["statusLabel"].clone(),
+            got["type"].clone(),
         ),
         (
             p.clone(),
             json!("Disk full"),
             json!("db01"),
-            json!("blocked")
+            json!(1),
+            json!("Blocked"),
+            json!("task"),
         )
     );
-    assert!(got["createdAt"].as_str().unwrap().ends_with('Z'));
+    let date = got["date"].as_str().unwrap();
+    assert_eq!(
+        (date.len(), &date[10..11]),
+        (19, " "),
+        "Y-m-d H:i:s: {date}"
+    );
+    assert!(
+        got["userId"].as_i64().is_some(),
+        "the key's user wrote it: {got}"
+    );
     assert_eq!(
         server
             .ok(
                 &key,
                 "tickets.updateTicket",
-                json!({"id": t, "status": "done"})
+                json!({"values": {"id": t, "status": 0}})
             )
             .await,
         json!(true)
     );
     assert_eq!(
         server
-            .ok(&key, "tickets.getAll", json!({"status": "done"}))
+            .ok(
+                &key,
+                "tickets.getAll",
+                json!({"searchCriteria": {"status": "done"}})
+            )
             .await
             .as_array()
             .unwrap()
@@ -126,7 +156,7 @@ async fn every_method_round_trips() {
             .ok(
                 &key,
                 "tickets.getAll",
-                json!({"projectId": p, "status": "new"})
+                json!({"searchCriteria": {"currentProject": p, "status": "3"}})
             )
             .await,
         json!([])
@@ -147,16 +177,14 @@ async fn every_method_round_trips() {
         server
             .err(
                 &key,
-                "tickets.updateTicket",
-                json!({"id": t, "headline": "x"})
+                "tickets.patch",
+                json!({"id": t, "params": {"headline": "x"}})
             )
             .await,
         -32002
     );
     assert_eq!(
-        server
-            .err(&key, "tickets.deleteTicket", json!({"id": t}))
-            .await,
+        server.err(&key, "tickets.delete", json!({"id": t})).await,
         -32002
     );
     assert_eq!(
@@ -172,38 +200,46 @@ async fn bad_input_names_the_field_and_the_reason() {
     let server = TicketsServer::start(&[]);
     let key = server.owner.clone();
     let p = project(&server, "P").await;
-    for (params, param, reason) in [
+    for (values, param, reason) in [
         (
             json!({"projectId": p, "headline": "  "}),
-            "headline",
+            "values.headline",
             "must not be empty",
         ),
         (
             json!({"projectId": 77, "headline": "x"}),
-            "projectId",
+            "values.projectId",
             "no such project",
         ),
         (
-            json!({"projectId": p, "headline": "x", "status": "bogus"}),
+            json!({"projectId": p, "headline": "x", "status": 9}),
             "status",
-            "unknown variant `bogus`",
+            "unknown status 9",
         ),
         (
-            json!({"projectId": p}),
-            "headline",
-            "missing required param",
+            json!({"projectId": p, "headline": "x", "status": "bogus"}),
+            "values",
+            "expected an integer",
         ),
+        (json!({"projectId": p}), "values.headline", "is required"),
+        (json!({"headline": "x"}), "values.projectId", "is required"),
         (
             json!({"projectId": "one", "headline": "x"}),
-            "projectId",
-            "invalid",
+            "values",
+            "expected an integer",
+        ),
+        (
+            json!({"projectId": p, "headline": "x", "dateToFinish": "soon"}),
+            "dateToFinish",
+            "expected a date",
         ),
     ] {
+        let params = json!({"values": values});
         let (status, answer) = server.call(&key, "tickets.addTicket", params.clone()).await;
         assert_eq!(
             (status, answer["error"]["code"].clone()),
             (200, json!(-32602)),
-            "{params}"
+            "{params}: {answer}"
         );
         assert_eq!(
             answer["error"]["data"]["param"], param,
@@ -217,12 +253,10 @@ async fn bad_input_names_the_field_and_the_reason() {
             "{params}: {answer}"
         );
     }
-    // A typo must not silently run with defaults (Leantime's worst trap).
     let (_, answer) = server
-        .call(&key, "tickets.getAll", json!({"projectID": p}))
+        .call(&key, "tickets.getAll", json!({"limit": 10_001}))
         .await;
-    assert_eq!(answer["error"]["code"], -32602);
-    assert_eq!(answer["error"]["data"]["unknown"], json!(["projectID"]));
+    assert_eq!(answer["error"]["data"]["param"], "limit", "{answer}");
 }
 
 #[tokio::test]
@@ -235,9 +269,15 @@ async fn a_project_scoped_key_sees_and_touches_only_its_projects() {
     );
     let scoped = server.create_key(&["--role", "manager", "--project", &p1.to_string()]);
 
+    let projects = server.ok(&scoped, "projects.getAll", json!({})).await;
     assert_eq!(
-        server.ok(&scoped, "projects.getAll", json!({})).await,
-        json!([{"id": p1, "name": "one", "details": ""}])
+        projects
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].clone())
+            .collect::<Vec<_>>(),
+        vec![json!(p1)]
     );
     assert_eq!(
         server
@@ -250,7 +290,11 @@ async fn a_project_scoped_key_sees_and_touches_only_its_projects() {
     );
     assert_eq!(
         server
-            .ok(&scoped, "tickets.getAll", json!({"projectId": p2}))
+            .ok(
+                &scoped,
+                "tickets.getAll",
+                json!({"searchCriteria": {"currentProject": p2}}),
+            )
             .await,
         json!([])
     );
@@ -266,16 +310,20 @@ async fn a_project_scoped_key_sees_and_touches_only_its_projects() {
         ("tickets.getTicket", json!({"id": t2}), -32002),
         (
             "tickets.updateTicket",
-            json!({"id": t2, "headline": "pwned"}),
+            json!({"values": {"id": t2, "headline": "pwned"}}),
             -32002,
         ),
         ("tickets.deleteTicket", json!({"id": t2}), -32002),
         (
             "tickets.addTicket",
-            json!({"projectId": p2, "headline": "x"}),
+            json!({"values": {"projectId": p2, "headline": "x"}}),
             -32001,
         ),
-        ("projects.addProject", json!({"name": "three"}), -32001),
+        (
+            "projects.addProject",
+            json!({"values": {"name": "three"}}),
+            -32001,
+        ),
     ] {
         assert_eq!(server.err(&scoped, method, params).await, code, "{method}");
     }
@@ -297,12 +345,15 @@ async fn roles_and_scopes_guard_every_write() {
     let editor = server.create_key(&["--role", "editor"]);
     let read_scoped = server.create_key(&["--role", "owner", "--scope", "tickets:read"]);
     let writes = [
-        ("projects.addProject", json!({"name": "x"})),
+        ("projects.addProject", json!({"values": {"name": "x"}})),
         (
             "tickets.addTicket",
-            json!({"projectId": p, "headline": "x"}),
+            json!({"values": {"projectId": p, "headline": "x"}}),
         ),
-        ("tickets.updateTicket", json!({"id": t, "headline": "x"})),
+        (
+            "tickets.updateTicket",
+            json!({"values": {"id": t, "headline": "x"}}),
+        ),
         ("tickets.deleteTicket", json!({"id": t})),
     ];
     for (method, params) in &writes {
@@ -329,7 +380,7 @@ async fn roles_and_scopes_guard_every_write() {
             .ok(
                 &editor,
                 "tickets.addTicket",
-                json!({"projectId": p, "headline": "e"})
+                json!({"values": {"projectId": p, "headline": "e"}})
             )
             .await
             .is_i64()
@@ -339,7 +390,7 @@ async fn roles_and_scopes_guard_every_write() {
             .ok(
                 &editor,
                 "tickets.updateTicket",
-                json!({"id": t, "headline": "e"})
+                json!({"values": {"id": t, "headline": "e"}})
             )
             .await,
         json!(true)
@@ -352,7 +403,11 @@ async fn roles_and_scopes_guard_every_write() {
     );
     assert_eq!(
         server
-            .err(&editor, "projects.addProject", json!({"name": "x"}))
+            .err(
+                &editor,
+                "projects.addProject",
+                json!({"values": {"name": "x"}})
+            )
             .await,
         -32001
     );
@@ -367,7 +422,7 @@ async fn a_batch_is_authorized_call_by_call() {
     let batch = json!([
         {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.getTicket", "params": {"id": t}, "id": "read"},
         {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.deleteTicket", "params": {"id": t}, "id": "delete"},
-        {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.addTicket", "params": {"projectId": p, "headline": "x"}},
+        {"jsonrpc": "2.0", "method": "leantime.rpc.tickets.addTicket", "params": {"values": {"projectId": p, "headline": "x"}}},
         {"jsonrpc": "2.0", "method": "leantime.rpc.projects.getAll", "id": "list"}
     ]);
     let (status, _, answer) = server.post(Some(&readonly), &batch.to_string()).await;

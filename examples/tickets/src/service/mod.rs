@@ -61,7 +61,10 @@ pub(crate) fn non_empty(field: &str, value: String) -> Result<String, RpcError> 
 
 /// A required text field of a `values` object.
 pub(crate) fn required(field: &str, value: Option<String>) -> Result<String, RpcError> {
-    non_empty(field, value.unwrap_or_default())
+    match value {
+        Some(value) => non_empty(field, value),
+        None => Err(RpcError::invalid_param(field, "is required")),
+    }
 }
 
 /// A date field normalized to `Y-m-d H:i:s`; `""` stays `""` (it clears the field).

@@ -206,7 +206,11 @@ fn drain(
 /// Creates project `name` and returns its id.
 pub async fn project(server: &TicketsServer, name: &str) -> i64 {
     server
-        .ok(&server.owner, "projects.addProject", json!({"name": name}))
+        .ok(
+            &server.owner,
+            "projects.addProject",
+            json!({"values": {"name": name}}),
+        )
         .await
         .as_i64()
         .unwrap()
@@ -218,7 +222,7 @@ pub async fn ticket(server: &TicketsServer, project: i64, headline: &str) -> i64
         .ok(
             &server.owner,
             "tickets.addTicket",
-            json!({"projectId": project, "headline": headline}),
+            json!({"values": {"projectId": project, "headline": headline}}),
         )
         .await
         .as_i64()
