@@ -107,7 +107,7 @@ impl App {
             .build();
         let server = Server::builder()
             .namespace(NAMESPACE)
-            .api_info("Leantime API (tickets example)", env!("CARGO_PKG_VERSION"))
+            .api_info("Leantime-style tickets API", env!("CARGO_PKG_VERSION"))
             .authenticator(auth)
             .default_role(Role::Admin)
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)

@@ -41,7 +41,11 @@ fn assert_unavailable(answer: &Value) {
 /// The ids and headlines of every ticket in project `p`, as the owner sees them.
 async fn headlines(server: &TicketsServer, key: &str, p: i64) -> BTreeMap<i64, String> {
     server
-        .ok(key, "tickets.getAll", json!({"projectId": p}))
+        .ok(
+            key,
+            "tickets.getAll",
+            json!({"searchCriteria": {"currentProject": p}, "limit": 10000}),
+        )
         .await
         .as_array()
         .unwrap()
@@ -74,12 +78,12 @@ async fn a_database_locked_by_another_process_answers_a_clear_error_then_recover
     let add = server.call(
         &server.owner,
         "tickets.addTicket",
-        json!({"projectId": p, "headline": "during the lock"}),
+        json!({"values": {"projectId": p, "headline": "during the lock"}}),
     );
     let update = server.call(
         &server.owner,
         "tickets.updateTicket",
-        json!({"id": before, "headline": "changed during the lock"}),
+        json!({"values": {"id": before, "headline": "changed during the lock"}}),
     );
     let ((add_status, add), (update_status, update)) = tokio::join!(add, update);
     assert_eq!((add_status, update_status), (200, 200));
@@ -204,14 +208,17 @@ async fn a_read_only_database_answers_a_clear_error_then_recovers() {
     for (method, params) in [
         (
             "tickets.addTicket",
-            json!({"projectId": p, "headline": "while read-only"}),
+            json!({"values": {"projectId": p, "headline": "while read-only"}}),
         ),
         (
             "tickets.updateTicket",
-            json!({"id": before, "headline": "while read-only"}),
+            json!({"values": {"id": before, "headline": "while read-only"}}),
         ),
         ("tickets.deleteTicket", json!({"id": before})),
-        ("projects.addProject", json!({"name": "while read-only"})),
+        (
+            "projects.addProject",
+            json!({"values": {"name": "while read-only"}}),
+        ),
     ] {
         let (status, answer) = server.call(&server.owner, method, params).await;
         assert_eq!(status, 200, "{method}");
@@ -235,7 +242,7 @@ async fn a_read_only_database_answers_a_clear_error_then_recovers() {
             .ok(
                 &server.owner,
                 "tickets.updateTicket",
-                json!({"id": before, "headline": "updated after"})
+                json!({"values": {"id": before, "headline": "updated after"}})
             )
             .await,
         json!(true)
@@ -277,8 +284,14 @@ async fn writer(url: String, key: String, p: i64, w: usize, acks: Arc<AtomicUsiz
         let headline = format!("w{w}-n{n}");
         let last = ledger.acknowledged.keys().next_back().copied();
         let (method, params) = match (n % 3, last) {
-            (2, Some(id)) => ("updateTicket", json!({"id": id, "headline": headline})),
-            _ => ("addTicket", json!({"projectId": p, "headline": headline})),
+            (2, Some(id)) => (
+                "updateTicket",
+                json!({"values": {"id": id, "headline": headline}}),
+            ),
+            _ => (
+                "addTicket",
+                json!({"values": {"projectId": p, "headline": headline}}),
+            ),
         };
         let body = json!({"jsonrpc": "2.0", "method": format!("leantime.rpc.tickets.{method}"), "params": params, "id": n});
         let sent = client

@@ -19,7 +19,11 @@ async fn acknowledged_writes_survive_a_kill() {
         "no new owner key when keys exist"
     );
     let all = restarted
-        .ok(&owner, "tickets.getAll", json!({"projectId": p}))
+        .ok(
+            &owner,
+            "tickets.getAll",
+            json!({"searchCriteria": {"currentProject": p}, "limit": 10000}),
+        )
         .await;
     let found: Vec<i64> = all
         .as_array()
