@@ -42,7 +42,10 @@ async fn hyper_serves_the_tickets_api() {
     let rpc = |method: &str, params: Value| json!({"jsonrpc": "2.0", "method": method, "params": params, "id": 1});
     let (status, answer) = call(
         Some(key.clone()),
-        rpc("leantime.rpc.projects.addProject", json!({"name": "P"})),
+        rpc(
+            "leantime.rpc.projects.addProject",
+            json!({"values": {"name": "P"}}),
+        ),
     )
     .await;
     assert_eq!((status, answer["result"].clone()), (200, json!(1)));
@@ -50,7 +53,7 @@ async fn hyper_serves_the_tickets_api() {
         Some(key.clone()),
         rpc(
             "leantime.rpc.tickets.addTicket",
-            json!({"projectId": 1, "headline": "h"}),
+            json!({"values": {"projectId": 1, "headline": "h"}}),
         ),
     )
     .await;

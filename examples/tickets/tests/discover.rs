@@ -200,7 +200,7 @@ async fn the_reference_page_renders_every_method_in_headless_chromium() {
         }
         assert!(entry.contains("curl -s"), "{name}: no example request");
     }
-    for ty in ["Project", "Status", "Ticket"] {
+    for ty in ["Project", "Ticket", "Sprint"] {
         assert!(dom.contains(&format!("id=\"type-{ty}\"")), "type {ty}");
     }
 
