@@ -441,6 +441,46 @@ fn a_method_overrides_its_services_unknown_params_policy() {
 }
 
 #[test]
+fn scalar_results_come_in_arrays_for_leantime_3_8_clients_when_asked() {
+    let old_clients = Server::builder()
+        .namespace("leantime.rpc")
+        .service(Tickets::new())
+        .scalar_results_in_arrays(true)
+        .build()
+        .unwrap();
+    // Scalars (number, string, bool) and null are wrapped; arrays and objects are not.
+    check(
+        &old_clients,
+        "getTicket",
+        r#"{"id":9}"#,
+        &result(r#"["ticket 9"]"#),
+    );
+    check(&old_clients, "flag", r#"[true,2]"#, &result("[true,2]"));
+    check(
+        &old_clients,
+        "list",
+        r#"{"projectId":3}"#,
+        &result(r#"{"projectId":3,"status":null,"limit":0}"#),
+    );
+    let body = r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.who","id":1}"#;
+    check_body(&old_clients, None, body, &result("[]"));
+    // Errors are errors either way.
+    check(
+        &old_clients,
+        "getTicket",
+        r#"{"id":404}"#,
+        &error(-32002, "Not found", Some(r#"{"id":404}"#)),
+    );
+    // Off by default: the specification's (and Leantime 3.9's) plain values.
+    check(
+        &server(),
+        "getTicket",
+        r#"{"id":9}"#,
+        &result(r#""ticket 9""#),
+    );
+}
+
+#[test]
 fn too_many_positional_params_are_rejected() {
     let s = server();
     check(
