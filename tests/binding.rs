@@ -141,6 +141,37 @@ impl Root {
     }
 }
 
+/// Leantime's behaviour: params a method does not declare are skipped, except where a method
+/// says otherwise.
+struct Lenient;
+
+#[rpc_service("lenient", unknown_params = "ignore")]
+impl Lenient {
+    fn get(&self, id: i64, #[rpc(default)] verbose: bool) -> Value {
+        json!({ "id": id, "verbose": verbose })
+    }
+
+    #[rpc(unknown_params = "reject")]
+    fn strict(&self, id: i64) -> i64 {
+        id
+    }
+}
+
+/// The default policy, overridden on one method.
+struct MostlyStrict;
+
+#[rpc_service("mostlyStrict")]
+impl MostlyStrict {
+    fn get(&self, id: i64) -> i64 {
+        id
+    }
+
+    #[rpc(unknown_params = "ignore")]
+    fn lenient(&self, id: i64) -> i64 {
+        id
+    }
+}
+
 struct Unmounted;
 
 #[rpc_service("unmounted")]
@@ -155,6 +186,8 @@ fn server() -> Server {
         .namespace("leantime.rpc")
         .service(Tickets::new())
         .service(Root)
+        .service(Lenient)
+        .service(MostlyStrict)
         .build()
         .unwrap()
 }
@@ -187,12 +220,13 @@ fn result(json: &str) -> String {
 }
 
 fn error(code: i32, message: &str, data: Option<&str>) -> String {
+    let message = Value::String(message.to_owned());
     match data {
         Some(data) => format!(
-            r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":"{message}","data":{data}}},"id":1}}"#
+            r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":{message},"data":{data}}},"id":1}}"#
         ),
         None => {
-            format!(r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":"{message}"}},"id":1}}"#)
+            format!(r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":{message}}},"id":1}}"#)
         }
     }
 }
@@ -272,7 +306,7 @@ fn a_missing_required_param_is_named() {
     let s = server();
     let missing = error(
         -32602,
-        "Invalid params",
+        "Invalid params: missing required param `projectId`",
         Some(r#"{"param":"projectId","reason":"missing required param","expected":"i64"}"#),
     );
     check(&s, "list", r#"{"limit":1}"#, &missing);
@@ -291,7 +325,7 @@ fn unknown_named_params_are_listed_with_the_expected_ones() {
         r#"{"projectId":3,"projectid":4,"page":2}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: unknown params `projectid`, `page` (expected `projectId`, `status`, `limit`)",
             Some(
                 r#"{"reason":"unknown params","unknown":["projectid","page"],"expected":["projectId","status","limit"]}"#,
             ),
@@ -303,9 +337,146 @@ fn unknown_named_params_are_listed_with_the_expected_ones() {
         r#"{"x":1}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: unknown param `x` (this method takes no params)",
             Some(r#"{"reason":"unknown params","unknown":["x"],"expected":[]}"#),
         ),
+    );
+}
+
+/// Calls `leantime.rpc.{method}` (service included) with `params` and checks the whole answer.
+#[track_caller]
+fn check_in(server: &Server, method: &str, params: &str, expected: &str) {
+    let body =
+        format!(r#"{{"jsonrpc":"2.0","method":"leantime.rpc.{method}","params":{params},"id":1}}"#);
+    check_body(server, None, &body, expected);
+}
+
+#[test]
+fn unknown_params_are_skipped_where_the_service_says_ignore() {
+    let s = server();
+    // Extras of every JSON type, before, between and after the declared params, nested too.
+    check_in(
+        &s,
+        "lenient.get",
+        r#"{"limit":5,"id":"7","dryRun":true,"x":{"deep":[1,{"a":null}]},"verbose":"true","y":null}"#,
+        &result(r#"{"id":7,"verbose":true}"#),
+    );
+    check_in(
+        &s,
+        "lenient.get",
+        r#"{"id":7,"projectId":2}"#,
+        &result(r#"{"id":7,"verbose":false}"#),
+    );
+    // Everything else is still checked: a missing or mistyped declared param, a repeat.
+    check_in(
+        &s,
+        "lenient.get",
+        r#"{"projectId":2}"#,
+        &error(
+            -32602,
+            "Invalid params: missing required param `id`",
+            Some(r#"{"param":"id","reason":"missing required param","expected":"i64"}"#),
+        ),
+    );
+    check_in(
+        &s,
+        "lenient.get",
+        r#"{"extra":1,"id":"seven"}"#,
+        &error(
+            -32602,
+            "Invalid params: `id`: invalid value: string \"seven\", expected i64",
+            Some(
+                r#"{"param":"id","expected":"i64","reason":"invalid value: string \"seven\", expected i64"}"#,
+            ),
+        ),
+    );
+    check_in(
+        &s,
+        "lenient.get",
+        r#"{"id":1,"extra":1,"id":2}"#,
+        &error(
+            -32602,
+            "Invalid params: `id` given more than once",
+            Some(r#"{"param":"id","reason":"given more than once"}"#),
+        ),
+    );
+    // Surplus positional values are an arity mistake, not an extra: still rejected.
+    check_in(
+        &s,
+        "lenient.get",
+        "[1,true,3]",
+        &error(
+            -32602,
+            "Invalid params: too many positional params: expected at most 2, got 3",
+            Some(
+                r#"{"reason":"too many positional params: expected at most 2, got 3","expected":["id","verbose"]}"#,
+            ),
+        ),
+    );
+}
+
+#[test]
+fn a_method_overrides_its_services_unknown_params_policy() {
+    let s = server();
+    let rejected = |method: &str| {
+        check_in(
+            &s,
+            method,
+            r#"{"id":1,"limit":5}"#,
+            &error(
+                -32602,
+                "Invalid params: unknown param `limit` (expected `id`)",
+                Some(r#"{"reason":"unknown params","unknown":["limit"],"expected":["id"]}"#),
+            ),
+        );
+    };
+    rejected("lenient.strict");
+    rejected("mostlyStrict.get");
+    check_in(
+        &s,
+        "mostlyStrict.lenient",
+        r#"{"id":1,"limit":5}"#,
+        &result("1"),
+    );
+}
+
+#[test]
+fn scalar_results_come_in_arrays_for_leantime_3_8_clients_when_asked() {
+    let old_clients = Server::builder()
+        .namespace("leantime.rpc")
+        .service(Tickets::new())
+        .scalar_results_in_arrays(true)
+        .build()
+        .unwrap();
+    // Scalars (number, string, bool) and null are wrapped; arrays and objects are not.
+    check(
+        &old_clients,
+        "getTicket",
+        r#"{"id":9}"#,
+        &result(r#"["ticket 9"]"#),
+    );
+    check(&old_clients, "flag", r#"[true,2]"#, &result("[true,2]"));
+    check(
+        &old_clients,
+        "list",
+        r#"{"projectId":3}"#,
+        &result(r#"{"projectId":3,"status":null,"limit":0}"#),
+    );
+    let body = r#"{"jsonrpc":"2.0","method":"leantime.rpc.tickets.who","id":1}"#;
+    check_body(&old_clients, None, body, &result("[]"));
+    // Errors are errors either way.
+    check(
+        &old_clients,
+        "getTicket",
+        r#"{"id":404}"#,
+        &error(-32002, "Not found", Some(r#"{"id":404}"#)),
+    );
+    // Off by default: the specification's (and Leantime 3.9's) plain values.
+    check(
+        &server(),
+        "getTicket",
+        r#"{"id":9}"#,
+        &result(r#""ticket 9""#),
     );
 }
 
@@ -318,7 +489,7 @@ fn too_many_positional_params_are_rejected() {
         "[3,null,1,4]",
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: too many positional params: expected at most 3, got 4",
             Some(
                 r#"{"reason":"too many positional params: expected at most 3, got 4","expected":["projectId","status","limit"]}"#,
             ),
@@ -335,7 +506,7 @@ fn a_param_given_twice_is_rejected() {
         r#"{"project_id":3,"projectId":3}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: `projectId` given more than once",
             Some(r#"{"param":"projectId","reason":"given more than once"}"#),
         ),
     );
@@ -367,7 +538,7 @@ fn a_type_mismatch_names_the_param_and_the_expected_type() {
         r#"{"id":"nine"}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: `id`: invalid value: string \"nine\", expected i64",
             Some(
                 r#"{"param":"id","expected":"i64","reason":"invalid value: string \"nine\", expected i64"}"#,
             ),
@@ -379,7 +550,7 @@ fn a_type_mismatch_names_the_param_and_the_expected_type() {
         r#"{"on":true,"count":300}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: `count`: invalid value: integer `300`, expected u8",
             Some(
                 r#"{"param":"count","expected":"u8","reason":"invalid value: integer `300`, expected u8"}"#,
             ),
@@ -391,7 +562,7 @@ fn a_type_mismatch_names_the_param_and_the_expected_type() {
         r#"{"projectId":1,"status":"pending"}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: `status`: unknown variant `pending`, expected `open` or `closed`",
             Some(
                 r#"{"param":"status","expected":"Option<Status>","reason":"unknown variant `pending`, expected `open` or `closed`"}"#,
             ),
@@ -422,7 +593,7 @@ fn nested_structs_and_enums_bind_through_serde() {
         r#"{"ticket":{"title":"x","status":"open"}}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: `ticket`: missing field `tags`",
             Some(r#"{"param":"ticket","expected":"NewTicket","reason":"missing field `tags`"}"#),
         ),
     );
@@ -443,7 +614,7 @@ fn raw_params_reach_the_handler_unparsed() {
         r#"{"a":1}"#,
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: expected positional params (an array)",
             Some(r#""expected positional params (an array)""#),
         ),
     );
@@ -518,7 +689,7 @@ fn sync_and_async_methods_return_values_and_user_errors() {
         "[410]",
         &error(
             -32602,
-            "Invalid params",
+            "Invalid params: `id`: the ticket is closed",
             Some(r#"{"param":"id","reason":"the ticket is closed"}"#),
         ),
     );

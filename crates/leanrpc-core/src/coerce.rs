@@ -1,5 +1,7 @@
 //! Leantime-style scalar coercion: a JSON string holding a number binds to a numeric parameter,
-//! `"true"`/`"false"` to a bool. Everything else deserializes exactly as serde_json would.
+//! `"true"`/`"false"` to a bool, at any depth (inside struct params, arrays and maps too, as
+//! PHP's loose typing gives Leantime's `values` arrays). Everything else deserializes exactly as
+//! serde_json would.
 //!
 //! Two deserializers apply the rule. [`Coerced`] wraps the deserializer of a value met while the
 //! params are read once (the fast path of [`crate::params::bind`]); it may be stricter than the
@@ -62,6 +64,16 @@ macro_rules! forward {
     )*};
 }
 
+/// Container methods: the wrapped deserializer's, with the visitor wrapped in [`Nested`] so that
+/// the values inside are coerced too.
+macro_rules! nested {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
+            self.inner().$method($($arg,)* Nested(visitor))
+        }
+    )*};
+}
+
 /// What both coercing deserializers share: a newtype is seen through (so that `ProjectId(i64)`
 /// coerces like `i64`), except serde_json's `RawValue`, which is passed through untouched; every
 /// other method is the wrapped deserializer's.
@@ -88,14 +100,19 @@ macro_rules! shared_methods {
         deserialize_byte_buf();
         deserialize_unit();
         deserialize_unit_struct(name: &'static str);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+        }
+
+        // Containers: the same rule applies to every value inside them, so that
+        // `{"values": {"projectId": "3"}}` binds like `{"projectId": "3"}` does.
+        nested! {
         deserialize_seq();
         deserialize_tuple(len: usize);
         deserialize_tuple_struct(name: &'static str, len: usize);
         deserialize_map();
         deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
-        deserialize_identifier();
-        deserialize_ignored_any();
         }
     };
 }
@@ -284,6 +301,122 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Coerced<D> {
     shared_methods!();
 }
 
+/// A visitor of a container (array, object, struct, tuple) that hands each element and each
+/// map value to `V` through [`Coerced`]. Every other visit is `V`'s own, so errors read the same.
+struct Nested<V>(V);
+
+macro_rules! pass_visits {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            self.0.$method(v)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Nested<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    pass_visits! {
+        visit_bool(bool);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u64(u64);
+        visit_u128(u128);
+        visit_f64(f64);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_some(d)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_newtype_struct(d)
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.0.visit_enum(data)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.0.visit_seq(NestedSeq(seq))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(NestedMap(map))
+    }
+}
+
+/// A seed that deserializes through [`Coerced`].
+struct CoercedSeed<T>(T);
+
+impl<'de, T: de::DeserializeSeed<'de>> de::DeserializeSeed<'de> for CoercedSeed<T> {
+    type Value = T::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T::Value, D::Error> {
+        self.0.deserialize(Coerced(d))
+    }
+}
+
+struct NestedSeq<A>(A);
+
+impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for NestedSeq<A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        self.0.next_element_seed(CoercedSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+/// Keys are read as they are (they name fields); values are coerced.
+struct NestedMap<A>(A);
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for NestedMap<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(seed)
+    }
+
+    fn next_value_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<T::Value, A::Error> {
+        self.0.next_value_seed(CoercedSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Coerce;
@@ -367,6 +500,11 @@ mod tests {
             "18446744073709551615",
             "18446744073709551616",
             r#""18446744073709551615""#,
+            r#"["1","2",3]"#,
+            r#"["true",false]"#,
+            r#"{"a":"1","b":2}"#,
+            r#"{"a":"300"}"#,
+            "[null]",
         ];
         for json in inputs {
             agree::<i64>(json);
@@ -381,12 +519,72 @@ mod tests {
             agree::<ProjectId>(json);
             agree::<String>(json);
             agree::<serde_json::Value>(json);
+            agree::<Vec<i64>>(json);
+            agree::<Option<Vec<bool>>>(json);
+            agree::<std::collections::BTreeMap<String, u8>>(json);
         }
         assert_eq!(coerced::<i64>(r#""9""#).unwrap(), 9);
         assert_eq!(coerced::<Option<u8>>(r#""7""#).unwrap(), Some(7));
         assert_eq!(coerced::<Option<u8>>("null").unwrap(), None);
         assert!(coerced::<bool>(r#""true""#).unwrap());
         assert_eq!(coerced::<ProjectId>(r#""3""#).unwrap(), ProjectId(3));
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(rename_all = "camelCase")]
+    struct Values {
+        project_id: i64,
+        status: Option<i32>,
+        done: Option<bool>,
+        headline: Option<String>,
+        #[serde(default)]
+        users: Vec<u32>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Wrapper {
+        values: Values,
+        pair: Option<(u8, bool)>,
+        extra: Option<serde_json::Value>,
+    }
+
+    #[test]
+    fn the_rule_applies_inside_structs_arrays_and_maps() {
+        let json = r#"{"values":{"projectId":"3","status":"-1","done":"true","headline":"7","users":["1",2]},"pair":["4","false"],"extra":{"a":"5"}}"#;
+        let expected = Wrapper {
+            values: Values {
+                project_id: 3,
+                status: Some(-1),
+                done: Some(true),
+                headline: Some("7".into()),
+                users: vec![1, 2],
+            },
+            pair: Some((4, false)),
+            // A `Value` keeps what was sent: there is no declared type to coerce to.
+            extra: Some(serde_json::json!({"a": "5"})),
+        };
+        assert_eq!(coerce::<Wrapper>(json).unwrap(), expected);
+        assert_eq!(coerced::<Wrapper>(json).unwrap(), expected);
+        let map = coerce::<std::collections::BTreeMap<String, i64>>(r#"{"a":"1","b":2}"#).unwrap();
+        assert_eq!(
+            map.into_iter().collect::<Vec<_>>(),
+            [("a".into(), 1), ("b".into(), 2)]
+        );
+        // Strings stay strings, and a non-number string is still an error, inside too.
+        assert!(coerce::<Values>(r#"{"projectId":"x"}"#).is_err());
+        assert!(coerced::<Values>(r#"{"projectId":"x"}"#).is_err());
+        assert!(coerce::<Values>(r#"{"projectId":1,"headline":7}"#).is_err());
+        // Structs written as arrays (serde_json accepts both) coerce alike.
+        assert_eq!(
+            coerce::<Values>(r#"["3",null,"false",null,[]]"#).unwrap(),
+            Values {
+                project_id: 3,
+                status: None,
+                done: Some(false),
+                headline: None,
+                users: vec![],
+            }
+        );
     }
 
     #[test]

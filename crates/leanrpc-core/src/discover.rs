@@ -43,6 +43,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, Role};
 use crate::error::ErrorCode;
+use crate::params::UnknownParams;
 use crate::registry::MethodDef;
 
 /// The method name of the OpenRPC service discovery method.
@@ -294,6 +295,13 @@ fn method_object(doc: &MethodDoc, auth: bool) -> Value {
     }
     if !def.aliases.is_empty() {
         object.insert("x-aliases".into(), json!(def.aliases));
+    }
+    if !def.raw_params && def.unknown_params == UnknownParams::Ignore {
+        // Absent means the default, "reject".
+        object.insert(
+            "x-unknown-params".into(),
+            json!(def.unknown_params.as_str()),
+        );
     }
     if auth {
         if let Some(role) = doc.min_role {
@@ -675,6 +683,7 @@ mod tests {
                 min_role: Some(min_role),
                 scopes: &[],
             },
+            unknown_params: crate::params::UnknownParams::Reject,
             handler,
         }
     }
@@ -751,6 +760,26 @@ mod tests {
             doc["components"]["schemas"]["Ticket"]["properties"]["id"],
             json!({"type": "integer"})
         );
+    }
+
+    #[test]
+    fn a_method_that_ignores_unknown_params_says_so() {
+        static LENIENT: MethodDef = MethodDef {
+            unknown_params: crate::params::UnknownParams::Ignore,
+            ..def("getTicket", Role::Readonly, &ID)
+        };
+        let settings = Settings {
+            title: "T",
+            version: "1",
+            path: "/api/jsonrpc",
+            auth: false,
+            default_role: Role::Admin,
+        };
+        let r = Reference::build(&settings, [("ns.a", &LENIENT), ("ns.b", &READ)]);
+        let doc: Value = serde_json::from_str(&r.document(None)).unwrap();
+        assert_eq!(doc["methods"][0]["x-unknown-params"], json!("ignore"));
+        // The default, "reject", is what a method without the extension does.
+        assert!(doc["methods"][1].get("x-unknown-params").is_none());
     }
 
     #[test]

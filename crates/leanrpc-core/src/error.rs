@@ -129,16 +129,41 @@ impl RpcError {
         Self::new(ErrorCode::METHOD_NOT_FOUND)
     }
 
-    /// -32602 Invalid params, with `data` explaining what is wrong.
+    /// -32602 Invalid params, with `data` explaining what is wrong. When `data` is a string, the
+    /// message says it too (`"Invalid params: {data}"`), for clients that show only the message.
     pub fn invalid_params(data: impl Serialize) -> Self {
-        Self::new(ErrorCode::INVALID_PARAMS).data(data)
+        let error = Self::new(ErrorCode::INVALID_PARAMS).data(data);
+        match &error.data {
+            Some(Value::String(reason)) => {
+                let message = format!("Invalid params: {reason}");
+                Self {
+                    message: message.into(),
+                    ..error
+                }
+            }
+            _ => error,
+        }
     }
 
-    /// -32602 Invalid params naming one parameter and the reason: `data = {"param", "reason"}`,
-    /// the same shape the binding errors use.
+    /// -32602 Invalid params with `message` after `"Invalid params: "` and structured `data`:
+    /// the message is for people and clients that show only it, the data for programs.
+    pub fn invalid_params_because(message: impl fmt::Display, data: impl Serialize) -> Self {
+        Self::with_message(
+            ErrorCode::INVALID_PARAMS,
+            format!("Invalid params: {message}"),
+        )
+        .data(data)
+    }
+
+    /// -32602 Invalid params naming one parameter and the reason: message
+    /// ``"Invalid params: `param`: reason"``, `data = {"param", "reason"}`, the same shape the
+    /// binding errors use.
     pub fn invalid_param(param: &str, reason: impl fmt::Display) -> Self {
-        Self::new(ErrorCode::INVALID_PARAMS)
-            .data(serde_json::json!({ "param": param, "reason": reason.to_string() }))
+        let reason = reason.to_string();
+        Self::invalid_params_because(
+            format_args!("`{param}`: {reason}"),
+            serde_json::json!({ "param": param, "reason": reason }),
+        )
     }
 
     /// -32603 Internal error, without details (details belong in the server's log).
@@ -252,7 +277,22 @@ mod tests {
             .unwrap();
         assert_eq!(
             json,
-            r#"{"code":-32602,"message":"Invalid params","data":{"param":"headline","reason":"must not be empty"}}"#
+            r#"{"code":-32602,"message":"Invalid params: `headline`: must not be empty","data":{"param":"headline","reason":"must not be empty"}}"#
         );
+    }
+
+    #[test]
+    fn invalid_params_messages_say_what_string_data_says() {
+        let error = RpcError::invalid_params("expected positional params (an array)");
+        assert_eq!(
+            error.message(),
+            "Invalid params: expected positional params (an array)"
+        );
+        // Structured data keeps the plain message: the caller says what it means.
+        let error = RpcError::invalid_params(serde_json::json!({"param": "id"}));
+        assert_eq!(error.message(), "Invalid params");
+        let error = RpcError::invalid_params_because("missing `id`", serde_json::json!({"a": 1}));
+        assert_eq!(error.message(), "Invalid params: missing `id`");
+        assert_eq!(error.data_value(), Some(&serde_json::json!({"a": 1})));
     }
 }

@@ -42,7 +42,7 @@ pub use error::{ErrorCode, RpcError};
 pub use http::{HttpRequest, HttpResponse};
 pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
-pub use params::{ParamDef, Params};
+pub use params::{ParamDef, Params, UnknownParams};
 pub use registry::{Answer, Invocation, MethodDef, Registration, RpcService};
 pub use server::{BuildError, MountedMethod, Server, ServerBuilder, Timer};
 

@@ -64,11 +64,15 @@ impl<'a> Params<'a> {
             .enumerate()
             .map(|(i, item)| {
                 T::deserialize(Coerce(item)).map_err(|e| {
-                    RpcError::invalid_params(serde_json::json!({
-                        "param": i,
-                        "expected": std::any::type_name::<T>(),
-                        "reason": serde_reason(&e),
-                    }))
+                    let reason = serde_reason(&e);
+                    RpcError::invalid_params_because(
+                        format_args!("param {i}: {reason}"),
+                        serde_json::json!({
+                            "param": i,
+                            "expected": std::any::type_name::<T>(),
+                            "reason": reason,
+                        }),
+                    )
                 })
             })
             .collect()
@@ -180,26 +184,64 @@ pub fn take_or_default<T: Default>(slot: Option<T>) -> Result<T, RpcError> {
     Ok(slot.unwrap_or_default())
 }
 
-/// Binds the params of a call to `slots`, by name or by position, in one pass over the params.
+/// What binding does with a named param the method does not declare.
 ///
-/// Rejects unknown names, a name given twice, surplus positional values, missing required params
-/// and values of the wrong type, each with -32602 and data naming the param. When anything is
-/// wrong, the params are read again, one value at a time, to say exactly what (the first
-/// problem in declaration order, after unknown, repeated and surplus params); a call that
-/// binds never pays for that.
+/// Set per service or per method with `#[rpc_service(unknown_params = "...")]` or
+/// `#[rpc(unknown_params = "...")]`; discovery lists it as `x-unknown-params`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum UnknownParams {
+    /// Answer -32602 naming the unknown params and the expected ones (the default): a typo in a
+    /// param name is an error the client hears about, not a silently missing value.
+    #[default]
+    Reject,
+    /// Skip them, as Leantime does: its clients routinely send params a method does not take.
+    /// Surplus *positional* values are still rejected: they are an arity mistake, not an extra.
+    Ignore,
+}
+
+impl UnknownParams {
+    /// The attribute spelling: `"reject"` or `"ignore"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            UnknownParams::Reject => "reject",
+            UnknownParams::Ignore => "ignore",
+        }
+    }
+}
+
+/// Binds the params of a call to `slots`, by name or by position, in one pass over the params,
+/// rejecting unknown names ([`bind_with`] with [`UnknownParams::Reject`]).
 pub fn bind<S: Slots>(
     params: Params<'_>,
     defs: &'static [ParamDef],
     slots: &mut S,
+) -> Result<(), RpcError> {
+    bind_with(params, defs, slots, UnknownParams::Reject)
+}
+
+/// Binds the params of a call to `slots`, by name or by position, in one pass over the params.
+///
+/// Rejects unknown names (unless `unknown` is [`UnknownParams::Ignore`]), a name given twice,
+/// surplus positional values, missing required params and values of the wrong type, each with
+/// -32602, a message naming the param and the reason, and data saying the same in fields. When
+/// anything is wrong, the params are read again, one value at a time, to say exactly what (the
+/// first problem in declaration order, after unknown, repeated and surplus params); a call that
+/// binds never pays for that.
+pub fn bind_with<S: Slots>(
+    params: Params<'_>,
+    defs: &'static [ParamDef],
+    slots: &mut S,
+    unknown: UnknownParams,
 ) -> Result<(), RpcError> {
     if let Some(raw) = params.0 {
         let mut de = serde_json::Deserializer::from_str(raw.get());
         let one_pass = OnePass {
             slots: &mut *slots,
             defs,
+            unknown,
         };
         if !matches!((&mut de).deserialize_any(one_pass), Ok(true)) {
-            return explain(params, defs, slots);
+            return explain(params, defs, slots, unknown);
         }
     }
     let complete = defs
@@ -209,14 +251,15 @@ pub fn bind<S: Slots>(
     if complete {
         Ok(())
     } else {
-        explain(params, defs, slots)
+        explain(params, defs, slots, unknown)
     }
 }
 
-/// The one pass of [`bind`]: `Ok(true)` when every value went into its slot.
+/// The one pass of [`bind_with`]: `Ok(true)` when every value went into its slot.
 struct OnePass<'s, S> {
     slots: &'s mut S,
     defs: &'static [ParamDef],
+    unknown: UnknownParams,
 }
 
 impl<'de, S: Slots> Visitor<'de> for OnePass<'_, S> {
@@ -247,6 +290,10 @@ impl<'de, S: Slots> Visitor<'de> for OnePass<'_, S> {
                 .iter()
                 .position(|d| d.name == key || d.camel == key)
             else {
+                if self.unknown == UnknownParams::Ignore {
+                    map.next_value::<de::IgnoredAny>()?;
+                    continue;
+                }
                 return Ok(false);
             };
             if self.slots.is_filled(index) {
@@ -281,23 +328,31 @@ fn explain<S: Slots>(
     params: Params<'_>,
     defs: &'static [ParamDef],
     slots: &mut S,
+    unknown: UnknownParams,
 ) -> Result<(), RpcError> {
-    let raw = collect(params, defs)?;
+    let raw = collect(params, defs, unknown)?;
     for (index, (def, value)) in defs.iter().zip(raw).enumerate() {
         match value {
             Some(value) => slots.fill(index, Coerce(value)).map_err(|e| {
-                RpcError::invalid_params(serde_json::json!({
-                    "param": def.camel,
-                    "expected": def.ty,
-                    "reason": serde_reason(&e),
-                }))
+                let reason = serde_reason(&e);
+                RpcError::invalid_params_because(
+                    format_args!("`{}`: {reason}", def.camel),
+                    serde_json::json!({
+                        "param": def.camel,
+                        "expected": def.ty,
+                        "reason": reason,
+                    }),
+                )
             })?,
             None if def.required => {
-                return Err(RpcError::invalid_params(serde_json::json!({
-                    "param": def.camel,
-                    "reason": "missing required param",
-                    "expected": def.ty,
-                })));
+                return Err(RpcError::invalid_params_because(
+                    format_args!("missing required param `{}`", def.camel),
+                    serde_json::json!({
+                        "param": def.camel,
+                        "reason": "missing required param",
+                        "expected": def.ty,
+                    }),
+                ));
             }
             None => {}
         }
@@ -310,6 +365,7 @@ fn explain<S: Slots>(
 fn collect<'a>(
     params: Params<'a>,
     defs: &'static [ParamDef],
+    policy: UnknownParams,
 ) -> Result<Vec<Option<&'a RawValue>>, RpcError> {
     let mut slots = vec![None; defs.len()];
     let Some(raw) = params.0 else {
@@ -327,30 +383,62 @@ fn collect<'a>(
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(surplus)) => {
-            return Err(RpcError::invalid_params(serde_json::json!({
-                "reason": format!(
-                    "too many positional params: expected at most {}, got {surplus}",
-                    defs.len()
-                ),
-                "expected": defs.iter().map(|d| d.camel).collect::<Vec<_>>(),
-            })));
+            let reason = format!(
+                "too many positional params: expected at most {}, got {surplus}",
+                defs.len()
+            );
+            return Err(RpcError::invalid_params_because(
+                &reason,
+                serde_json::json!({
+                    "reason": reason,
+                    "expected": defs.iter().map(|d| d.camel).collect::<Vec<_>>(),
+                }),
+            ));
         }
         Err(_) => return Err(RpcError::internal()),
     }
     if let Some(name) = duplicate {
-        return Err(RpcError::invalid_params(serde_json::json!({
-            "param": name,
-            "reason": "given more than once",
-        })));
+        return Err(RpcError::invalid_params_because(
+            format_args!("`{name}` given more than once"),
+            serde_json::json!({
+                "param": name,
+                "reason": "given more than once",
+            }),
+        ));
     }
-    if !unknown.is_empty() {
-        return Err(RpcError::invalid_params(serde_json::json!({
-            "reason": "unknown params",
-            "unknown": unknown,
-            "expected": defs.iter().map(|d| d.camel).collect::<Vec<_>>(),
-        })));
+    if !unknown.is_empty() && policy == UnknownParams::Reject {
+        return Err(RpcError::invalid_params_because(
+            unknown_message(&unknown, defs),
+            serde_json::json!({
+                "reason": "unknown params",
+                "unknown": unknown,
+                "expected": defs.iter().map(|d| d.camel).collect::<Vec<_>>(),
+            }),
+        ));
     }
     Ok(slots)
+}
+
+/// ``unknown param `x` (expected `a`, `b`)``: what a client that shows only the message needs.
+fn unknown_message(unknown: &[String], defs: &[ParamDef]) -> String {
+    let list = |names: &mut dyn Iterator<Item = &str>| {
+        names
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let noun = if unknown.len() == 1 {
+        "param"
+    } else {
+        "params"
+    };
+    let got = list(&mut unknown.iter().map(String::as_str));
+    if defs.is_empty() {
+        format!("unknown {noun} {got} (this method takes no params)")
+    } else {
+        let expected = list(&mut defs.iter().map(|d| d.camel));
+        format!("unknown {noun} {got} (expected {expected})")
+    }
 }
 
 struct SlotVisitor<'s, 'a> {

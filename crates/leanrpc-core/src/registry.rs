@@ -8,7 +8,7 @@ use crate::BoxFuture;
 use crate::auth::Access;
 use crate::context::CallContext;
 use crate::error::RpcError;
-use crate::params::{ParamDef, Params};
+use crate::params::{ParamDef, Params, UnknownParams};
 
 /// What a handler receives for one call.
 pub struct Invocation<'a> {
@@ -89,6 +89,8 @@ pub struct MethodDef {
     pub type_name: &'static str,
     /// Who may call the method.
     pub access: Access,
+    /// What binding does with named params the method does not declare.
+    pub unknown_params: UnknownParams,
     /// The handler.
     pub handler: Handler,
 }

@@ -13,6 +13,23 @@ pub(crate) fn close_result(out: &mut Vec<u8>, id: Id<'_>) {
     out.push(b'}');
 }
 
+/// Wraps the scalar result that starts at `at` (the rest of `out`) in an array: `42` becomes
+/// `[42]`, `null` becomes `[]` (Leantime 3.8's `settype($result, 'array')`). Objects and arrays
+/// are left as they are.
+pub(crate) fn scalar_in_array(out: &mut Vec<u8>, at: usize) {
+    match out.get(at) {
+        None | Some(b'{' | b'[') => {}
+        Some(_) if &out[at..] == b"null" => {
+            out.truncate(at);
+            out.extend_from_slice(b"[]");
+        }
+        Some(_) => {
+            out.insert(at, b'[');
+            out.push(b']');
+        }
+    }
+}
+
 /// Appends a complete error response; `None` answers with `"id": null`.
 pub(crate) fn write_error(out: &mut Vec<u8>, error: &RpcError, id: Option<Id<'_>>) {
     out.extend_from_slice(br#"{"jsonrpc":"2.0","error":"#);
@@ -30,4 +47,25 @@ pub(crate) fn error_body(error: &RpcError, id: Option<Id<'_>>) -> Vec<u8> {
     let mut out = Vec::with_capacity(96);
     write_error(&mut out, error, id);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scalars_go_in_arrays_and_containers_stay() {
+        let wrap = |result: &str| {
+            let mut out = b"prefix:".to_vec();
+            out.extend_from_slice(result.as_bytes());
+            super::scalar_in_array(&mut out, 7);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(wrap("42"), "prefix:[42]");
+        assert_eq!(wrap("-1.5"), "prefix:[-1.5]");
+        assert_eq!(wrap("true"), "prefix:[true]");
+        assert_eq!(wrap(r#""s""#), r#"prefix:["s"]"#);
+        assert_eq!(wrap("null"), "prefix:[]");
+        assert_eq!(wrap(r#"{"a":null}"#), r#"prefix:{"a":null}"#);
+        assert_eq!(wrap("[1]"), "prefix:[1]");
+        assert_eq!(wrap(""), "prefix:");
+    }
 }

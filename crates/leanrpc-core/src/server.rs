@@ -51,6 +51,8 @@ struct Inner {
     discovery: bool,
     /// The rendered reference page, when it is on.
     page: Option<String>,
+    /// Leantime 3.8's result shape: scalars answered as one-element arrays.
+    scalar_results_in_arrays: bool,
 }
 
 /// A built JSON-RPC server: cheap to clone, shared by every connection.
@@ -150,6 +152,7 @@ pub struct ServerBuilder {
     reference_page: bool,
     title: Option<String>,
     version: String,
+    scalar_results_in_arrays: bool,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -184,6 +187,7 @@ impl Default for ServerBuilder {
             reference_page: true,
             title: None,
             version: "0.0.0".to_owned(),
+            scalar_results_in_arrays: false,
         }
     }
 }
@@ -256,6 +260,18 @@ impl ServerBuilder {
     pub fn api_info(mut self, title: impl Into<String>, version: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self.version = version.into();
+        self
+    }
+
+    /// Answers scalar results as one-element arrays (`[42]`, `[true]`, and `[]` for `null`), as
+    /// Leantime 3.8 and earlier did, for old clients that read `result[0]`. Off by default:
+    /// Leantime 3.9 and the JSON-RPC specification answer plain values (`42`). Objects and
+    /// arrays are answered as they are either way.
+    ///
+    /// A server setting rather than a service attribute, because it is about which clients a
+    /// deployment serves, not about what a method returns.
+    pub fn scalar_results_in_arrays(mut self, on: bool) -> Self {
+        self.scalar_results_in_arrays = on;
         self
     }
 
@@ -385,6 +401,7 @@ impl ServerBuilder {
                 reference,
                 discovery: self.discovery,
                 page,
+                scalar_results_in_arrays: self.scalar_results_in_arrays,
             }),
         })
     }
@@ -610,6 +627,9 @@ impl Server {
         if outcome.is_ok() && out.len() == start + response::RESULT_PREFIX.len() {
             // A hand-written handler that wrote nothing still answers valid JSON.
             out.extend_from_slice(b"null");
+        }
+        if outcome.is_ok() && self.inner.scalar_results_in_arrays {
+            response::scalar_in_array(out, start + response::RESULT_PREFIX.len());
         }
         let result_len = out.len() - start - response::RESULT_PREFIX.len();
         if outcome.is_ok() && result_len > self.inner.limits.max_response_bytes {

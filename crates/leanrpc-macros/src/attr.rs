@@ -191,6 +191,36 @@ fn role(lit: &LitStr, errors: &mut Errors) -> Option<RoleLit> {
     }
 }
 
+/// The policy named in `unknown_params = "..."`.
+#[derive(Clone)]
+pub(crate) struct PolicyLit {
+    /// The variant of `leanrpc::UnknownParams`.
+    pub(crate) variant: Ident,
+    /// The literal as written, for spans.
+    pub(crate) lit: LitStr,
+}
+
+fn unknown_params(lit: &LitStr, errors: &mut Errors) -> Option<PolicyLit> {
+    let variant = match lit.value().as_str() {
+        "reject" => "Reject",
+        "ignore" => "Ignore",
+        other => {
+            errors.spanned(
+                lit,
+                format!(
+                    "unknown policy `{other}`: expected `unknown_params = \"reject\"` (the default) \
+                     or `unknown_params = \"ignore\"`"
+                ),
+            );
+            return None;
+        }
+    };
+    Some(PolicyLit {
+        variant: Ident::new(variant, lit.span()),
+        lit: lit.clone(),
+    })
+}
+
 /// Whether `attr` is one of ours.
 pub(crate) fn is_rpc(attr: &Attribute) -> bool {
     attr.path().is_ident("rpc")
@@ -231,9 +261,12 @@ pub(crate) struct ServiceArgs {
     pub(crate) min_role: Option<RoleLit>,
     /// The default scopes of every method.
     pub(crate) scopes: Vec<LitStr>,
+    /// The default policy for params a method does not declare.
+    pub(crate) unknown_params: Option<PolicyLit>,
 }
 
-const SERVICE_KEYS: &str = "expected `\"service_name\"`, `min_role = \"...\"` or `scope = \"...\"`";
+const SERVICE_KEYS: &str = "expected `\"service_name\"`, `min_role = \"...\"`, `scope = \"...\"` \
+                            or `unknown_params = \"...\"`";
 
 impl ServiceArgs {
     pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Self {
@@ -269,6 +302,13 @@ impl ServiceArgs {
                     }
                 }
                 "scope" => args.scopes.extend(entry.string(errors)),
+                "unknown_params" => {
+                    if seen.first(&entry.key, errors, "") {
+                        args.unknown_params = entry
+                            .string(errors)
+                            .and_then(|lit| unknown_params(&lit, errors));
+                    }
+                }
                 other if i == 0 && args.name.is_none() && matches!(entry.value, Value::None) => {
                     errors.spanned(
                         &entry.key,
@@ -304,13 +344,15 @@ pub(crate) struct MethodAttrs {
     pub(crate) project: Option<LitStr>,
     /// `errors(-32002, ...)`, repeatable: error codes the method may answer, for discovery.
     pub(crate) errors: Vec<i32>,
+    /// `unknown_params = "..."`: what to do with params the method does not declare.
+    pub(crate) unknown_params: Option<PolicyLit>,
     /// Every key other than `skip`, for the rule that `skip` stands alone.
     pub(crate) others: Vec<Ident>,
 }
 
 const METHOD_KEYS: &str = "expected one of `name = \"...\"`, `alias = \"...\"`, `skip`, \
                            `min_role = \"...\"`, `scope = \"...\"`, `project = \"...\"`, \
-                           `errors(...)`";
+                           `errors(...)`, `unknown_params = \"...\"`";
 
 impl MethodAttrs {
     pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
@@ -344,6 +386,13 @@ impl MethodAttrs {
                 "project" => {
                     if seen.first(&entry.key, errors, "") {
                         out.project = entry.string(errors);
+                    }
+                }
+                "unknown_params" => {
+                    if seen.first(&entry.key, errors, "") {
+                        out.unknown_params = entry
+                            .string(errors)
+                            .and_then(|lit| unknown_params(&lit, errors));
                     }
                 }
                 "errors" => {

@@ -367,9 +367,10 @@ fn handler_fn(
             }
             None => quote!(()),
         };
+        let policy = unknown_params_policy(service, method, names);
         bindings.extend(quote! {
             let mut #slots = #init;
-            #lr::bind(#inv.params, &#params, &mut #slots)?;
+            #lr::bind_with(#inv.params, &#params, &mut #slots, #policy)?;
         });
     }
     let mut slot = 0usize;
@@ -542,6 +543,7 @@ fn method_def(
         &method.attrs.scopes
     };
     let scopes = scopes.iter().map(syn::LitStr::value);
+    let policy = unknown_params_policy(service, method, names);
     quote! {
         #lr::MethodDef {
             service: #service_name,
@@ -562,9 +564,26 @@ fn method_def(
                 min_role: #min_role,
                 scopes: &[#(#scopes),*],
             },
+            unknown_params: #policy,
             handler: #handler,
         }
     }
+}
+
+/// The method's policy for params it does not declare: its own `unknown_params`, else its
+/// service's, else `Reject`.
+fn unknown_params_policy(service: &Service<'_>, method: &Method<'_>, names: &Names) -> TokenStream {
+    let lr = &names.lr;
+    let variant = method
+        .attrs
+        .unknown_params
+        .as_ref()
+        .or(service.args.unknown_params.as_ref())
+        .map_or_else(
+            || Ident::new("Reject", Span::call_site()),
+            |policy| policy.variant.clone(),
+        );
+    quote!(#lr::UnknownParams::#variant)
 }
 
 /// `tokens` with `Self` replaced by the service type: the handler lives outside the impl block.

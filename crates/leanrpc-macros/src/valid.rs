@@ -258,6 +258,13 @@ fn check_params(method: &Method<'_>, errors: &mut Errors) {
     if let Some(project) = &method.attrs.project {
         check_project(method, project, errors);
     }
+    if let (true, Some(policy)) = (raw_seen, &method.attrs.unknown_params) {
+        errors.spanned(
+            &policy.lit,
+            "`unknown_params` has no effect on a method that takes raw `Params`: it reads \
+             every param itself; remove the key",
+        );
+    }
 }
 
 fn check_param_keys(param: &Param<'_>, errors: &mut Errors) {

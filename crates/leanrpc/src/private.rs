@@ -6,10 +6,10 @@ use std::any::{Any, TypeId};
 use serde::Serialize;
 
 pub use ::inventory;
-pub use leanrpc_core::params::{Slots, bind, fill, take, take_or_default};
+pub use leanrpc_core::params::{Slots, bind, bind_with, fill, take, take_or_default};
 pub use leanrpc_core::{
     Access, Answer, BoxFuture, CallContext, FromContext, Invocation, MethodDef, ParamDef, Params,
-    Registration, Role, RpcError, RpcService,
+    Registration, Role, RpcError, RpcService, UnknownParams,
 };
 pub use serde::Deserializer;
 

@@ -138,7 +138,12 @@ const _: () = {
         lr::Answer::Pending(::std::boxed::Box::pin(async move {
             let this = lr::downcast::<Tickets>(service)?;
             let mut slots = GetTicketSlots(None);
-            lr::bind(inv.params, &GET_TICKET_PARAMS, &mut slots)?;
+            lr::bind_with(
+                inv.params,
+                &GET_TICKET_PARAMS,
+                &mut slots,
+                lr::UnknownParams::Reject,
+            )?;
             let caller: Option<&Caller> = lr::from_context(inv.ctx)?;
             let id: i64 = lr::take(slots.0)?;
             let ret = this.get_ticket(caller, id).await;
@@ -157,7 +162,12 @@ const _: () = {
         lr::Answer::Ready((move || -> ::core::result::Result<(), lr::RpcError> {
             let this = lr::downcast::<Tickets>(service)?;
             let mut slots = ListSlots(None, None);
-            lr::bind(inv.params, &LIST_PARAMS, &mut slots)?;
+            lr::bind_with(
+                inv.params,
+                &LIST_PARAMS,
+                &mut slots,
+                lr::UnknownParams::Reject,
+            )?;
             let project_id: Option<i64> = lr::take_or_default(slots.0)?;
             lr::check_project(inv.ctx, &project_id)?;
             let limit: u32 = lr::take_or_default(slots.1)?;
@@ -189,6 +199,7 @@ const _: () = {
                 min_role: Some(lr::Role::Readonly),
                 scopes: &[],
             },
+            unknown_params: lr::UnknownParams::Reject,
             handler: get_ticket,
         },
         lr::MethodDef {
@@ -210,6 +221,7 @@ const _: () = {
                 min_role: Some(lr::Role::Readonly),
                 scopes: &[],
             },
+            unknown_params: lr::UnknownParams::Reject,
             handler: list,
         },
     ];

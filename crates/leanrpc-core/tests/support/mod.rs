@@ -190,6 +190,7 @@ const fn def(
         service_type,
         type_name: "",
         access: Access::DEFAULT,
+        unknown_params: params::UnknownParams::Reject,
         handler,
     }
 }
