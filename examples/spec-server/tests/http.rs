@@ -577,3 +577,20 @@ async fn malformed_gets_get_the_stated_errors() {
         json!(3)
     );
 }
+
+#[tokio::test]
+async fn unknown_named_params_are_still_rejected() {
+    // The tickets example ignores unknown params as Leantime does; the specification's server
+    // keeps the framework's default and names them.
+    let server = Running::start();
+    let (status, body) = server
+        .post(r#"{"jsonrpc":"2.0","method":"subtract","params":{"minuend":42,"subtrahend":23,"limit":5},"id":1}"#)
+        .await;
+    let body = body.expect("an answer");
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (200, &json!(-32602)),
+        "{body}"
+    );
+    assert_eq!(body["error"]["data"]["unknown"], json!(["limit"]), "{body}");
+}

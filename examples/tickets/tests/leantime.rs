@@ -969,3 +969,80 @@ async fn users_cli_adds_people_that_the_api_lists() {
         .unwrap();
     assert!(!again.status.success());
 }
+
+#[tokio::test]
+async fn unknown_params_are_ignored_as_leantime_does() {
+    let server = TicketsServer::start(&[]);
+    let key = server.owner.clone();
+    let p = support::project(&server, "P").await;
+    let t = support::ticket(&server, p, "t").await;
+    // Extras real clients send: `projectId` on label lookups, `limit`, `dryRun` leftovers, typos.
+    assert_eq!(
+        server
+            .ok(
+                &key,
+                "tickets.getTicketTypes",
+                json!({"projectId": p.to_string()})
+            )
+            .await,
+        json!(["task", "subtask", "story", "bug"])
+    );
+    assert_eq!(
+        server
+            .ok(&key, "tickets.getTicket", json!({"id": t, "dryRun": true}))
+            .await["id"],
+        t
+    );
+    assert!(
+        server
+            .ok(
+                &key,
+                "projects.getAll",
+                json!({"showClosedProjects": true, "extra": 1})
+            )
+            .await
+            .is_array()
+    );
+    assert!(
+        server
+            .ok(
+                &key,
+                "users.getAll",
+                json!({"activeOnly": true, "foo": "bar"})
+            )
+            .await
+            .is_array()
+    );
+    assert_eq!(
+        server
+            .ok(
+                &key,
+                "tickets.addTicket",
+                json!({"values": {"projectId": p, "headline": "x"}, "dryRun": false})
+            )
+            .await,
+        json!(t + 1)
+    );
+    // An ignored param still binds nothing: the ticket's project is untouched by a stray one.
+    server
+        .ok(
+            &key,
+            "tickets.patch",
+            json!({"id": t, "params": {"headline": "y"}, "projectId": 77}),
+        )
+        .await;
+    assert_eq!(
+        server.ok(&key, "tickets.getTicket", json!({"id": t})).await["projectId"],
+        p
+    );
+    // Discovery says so.
+    let doc = support::discover(&server, &key).await;
+    let add = doc["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "leantime.rpc.tickets.addTicket")
+        .unwrap()
+        .clone();
+    assert_eq!(add["x-unknown-params"], "ignore", "{add}");
+}

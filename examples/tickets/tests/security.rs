@@ -682,7 +682,8 @@ async fn secrets_stay_out_of_error_data_and_logs() {
     let (_, answer) = server
         .call(&owner, "tickets.getAll", json!({"apiKey": editor}))
         .await;
-    assert_eq!(answer["error"]["data"]["unknown"], json!(["apiKey"]));
+    // Ignored as Leantime ignores unknown params: it authenticates nothing and is echoed nowhere.
+    assert!(answer["result"].is_array(), "{answer}");
     assert!(!answer.to_string().contains(&secret), "{answer}");
     let (status, _) = server
         .get_query(

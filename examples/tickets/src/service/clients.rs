@@ -36,7 +36,7 @@ impl Clients {
     }
 }
 
-#[rpc_service("clients", min_role = "readonly")]
+#[rpc_service("clients", min_role = "readonly", unknown_params = "ignore")]
 impl Clients {
     /// The clients the key may see, by name.
     async fn get_all(&self, caller: &Caller, limit: Option<i64>) -> Result<Vec<Client>, RpcError> {

@@ -39,7 +39,7 @@ fn module_of(name: &str) -> Result<&'static str, RpcError> {
         .ok_or_else(|| RpcError::invalid_param("module", "expected \"ticket\" or \"project\""))
 }
 
-#[rpc_service("comments", min_role = "readonly")]
+#[rpc_service("comments", min_role = "readonly", unknown_params = "ignore")]
 impl Comments {
     /// The comments on entity `entityId` of `module` (`ticket` or `project`), oldest first
     /// (`commentOrder: 1` for newest first), only the answers to `parent` when given.
@@ -74,7 +74,6 @@ impl Comments {
         values: CommentValues,
         module: String,
         entity_id: i64,
-        #[rpc(name = "entity")] _entity: Option<serde_json::Value>,
     ) -> Result<i64, RpcError> {
         let module = module_of(&module)?;
         let text = required("values.text", values.text)?;

@@ -53,7 +53,7 @@ fn dates(p: &SprintParams) -> Result<(Option<String>, Option<String>), RpcError>
     Ok((start, end))
 }
 
-#[rpc_service("sprints", min_role = "readonly")]
+#[rpc_service("sprints", min_role = "readonly", unknown_params = "ignore")]
 impl Sprints {
     /// One sprint.
     #[rpc(errors(-32002))]

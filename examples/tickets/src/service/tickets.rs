@@ -267,7 +267,7 @@ fn check_refs(
     Ok(None)
 }
 
-#[rpc_service("tickets", min_role = "readonly")]
+#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore")]
 impl Tickets {
     /// Leantime's statuses keyed by id: `{"3": {"name": "New", "class", "statusType",
     /// "kanbanCol", "sortKey"}, ...}` (the same for every project here).

@@ -107,7 +107,7 @@ impl Timesheets {
     }
 }
 
-#[rpc_service("timesheets", min_role = "readonly")]
+#[rpc_service("timesheets", min_role = "readonly", unknown_params = "ignore")]
 impl Timesheets {
     /// Adds `params.hours` (of `params.kind`, GENERAL_BILLABLE by default, on `params.date`,
     /// today by default) to the key's entry for ticket `ticketId`; returns the entry's id.

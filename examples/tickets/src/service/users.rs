@@ -44,7 +44,7 @@ fn check(v: &UserValues) -> Result<Option<i64>, RpcError> {
         .transpose()
 }
 
-#[rpc_service("users", min_role = "readonly")]
+#[rpc_service("users", min_role = "readonly", unknown_params = "ignore")]
 impl Users {
     /// The users the key may see (every user; for a key limited to some projects, the members
     /// of those projects and the key's own user), active ones only with `activeOnly`. API keys
