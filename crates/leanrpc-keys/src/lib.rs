@@ -63,8 +63,8 @@ pub mod time;
 mod usage;
 
 pub use authenticator::{
-    DEFAULT_CACHE_TTL, DEFAULT_FAILED_ATTEMPT_LIMIT, DEFAULT_USAGE_INTERVAL, KeyAuthenticator,
-    KeyAuthenticatorBuilder,
+    DEFAULT_CACHE_TTL, DEFAULT_CHANGE_CHECK_INTERVAL, DEFAULT_FAILED_ATTEMPT_LIMIT,
+    DEFAULT_USAGE_INTERVAL, KeyAuthenticator, KeyAuthenticatorBuilder,
 };
 pub use digest::{PEPPER_ENV, SecretHasher};
 pub use key::{
