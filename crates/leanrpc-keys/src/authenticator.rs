@@ -32,6 +32,8 @@ pub const DEFAULT_USAGE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The digest an unknown key id is checked against, so that it costs what a wrong secret costs.
 const DUMMY_DIGEST: [u8; 32] = [0x5a; 32];
+/// A key id no key can have (ids are base62), looked up to cost what an unknown id costs.
+const NO_SUCH_KEY_ID: &str = "------------";
 /// Most cached keys, tracked client addresses and rate-limited keys.
 const MAX_TRACKED: usize = 100_000;
 
@@ -66,9 +68,9 @@ const MAX_TRACKED: usize = 100_000;
 ///
 /// # Timing
 ///
-/// Every rejection of a well-formed key costs one store read: an unknown id reads the store to
-/// find it missing, and a known id whose record came from the cache (wrong secret, revoked,
-/// expired) reads it again before it is refused. So the time of a refusal does not tell an
+/// Every rejection of a well-formed key costs one store read that finds nothing: an unknown id
+/// reads the store to find it missing, and a known id whose record came from the cache (wrong
+/// secret, revoked, expired) looks up an id no key can have before it is refused. So the time of a refusal does not tell an
 /// unknown key id from a known one. Accepted keys are served from the cache.
 ///
 /// Cloning is cheap and clones share the cache and the counters, so an application can keep a
@@ -212,8 +214,9 @@ impl<S: KeyStore> KeyAuthenticator<S> {
         };
         if let Some(reason) = refusal {
             if from_cache {
-                // Cost the store read an unknown key id costs, so timing does not tell them apart.
-                let _ = inner.store.find(key_id).await;
+                // Cost the store read an unknown key id costs (a lookup that finds nothing),
+                // so timing does not tell them apart.
+                let _ = inner.store.find(NO_SUCH_KEY_ID).await;
             }
             tracing::debug!(key_id, reason, "API key refused");
             return Err(AuthError::Rejected);

@@ -592,3 +592,95 @@ fn last_used_at_is_recorded_off_the_request_path() {
     };
     assert!(used >= before);
 }
+
+/// A [`MemoryStore`] that counts lookups.
+#[derive(Default)]
+struct CountingStore {
+    inner: MemoryStore,
+    finds: std::sync::atomic::AtomicUsize,
+}
+
+impl CountingStore {
+    fn finds(&self) -> usize {
+        self.finds.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl KeyStore for CountingStore {
+    fn find<'a>(
+        &'a self,
+        key_id: &'a str,
+    ) -> leanrpc_core::BoxFuture<'a, Result<Option<StoredKey>, leanrpc_core::StoreError>> {
+        self.finds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.find(key_id)
+    }
+    fn insert(
+        &self,
+        key: StoredKey,
+    ) -> leanrpc_core::BoxFuture<'_, Result<(), leanrpc_core::StoreError>> {
+        self.inner.insert(key)
+    }
+    fn list(
+        &self,
+    ) -> leanrpc_core::BoxFuture<'_, Result<Vec<StoredKey>, leanrpc_core::StoreError>> {
+        self.inner.list()
+    }
+    fn revoke<'a>(
+        &'a self,
+        key_id: &'a str,
+        at: i64,
+    ) -> leanrpc_core::BoxFuture<'a, Result<(), leanrpc_core::StoreError>> {
+        self.inner.revoke(key_id, at)
+    }
+    fn expire<'a>(
+        &'a self,
+        key_id: &'a str,
+        at: i64,
+    ) -> leanrpc_core::BoxFuture<'a, Result<(), leanrpc_core::StoreError>> {
+        self.inner.expire(key_id, at)
+    }
+    fn touch_many(
+        &self,
+        uses: Vec<(String, i64)>,
+    ) -> leanrpc_core::BoxFuture<'_, Result<(), leanrpc_core::StoreError>> {
+        self.inner.touch_many(uses)
+    }
+}
+
+#[test]
+fn a_known_key_id_is_refused_with_the_same_store_work_as_an_unknown_one() {
+    let store = Arc::new(CountingStore::default());
+    let scheme = KeyScheme::default();
+    // A stored key whose digest is another secret's: "known id, wrong secret", valid checksum.
+    let (known, mut stored) = scheme.mint(NewKey::new("k", Role::Editor), 0).unwrap();
+    stored.digest = [0x11; 32];
+    block_on(store.insert(stored)).unwrap();
+    let valid = block_on(create_key(&*store, &scheme, NewKey::new("v", Role::Editor)))
+        .unwrap()
+        .0;
+    let unknown = KeyFormat::default().mint().unwrap();
+    let auth = KeyAuthenticator::builder(Arc::clone(&store))
+        .usage_interval(None)
+        .build();
+    let lookups = |key: &ApiKey| {
+        let before = store.finds();
+        let result = block_on(auth.authenticate(creds(key.reveal().as_bytes())));
+        (result.map(|_| ()), store.finds() - before)
+    };
+    // Warm: both known ids are now cached.
+    assert_eq!(
+        lookups(&known),
+        (Err(AuthError::Rejected), 1),
+        "read once, then cached"
+    );
+    assert_eq!(lookups(&valid).0, Ok(()));
+    for _ in 0..3 {
+        assert_eq!(lookups(&known), (Err(AuthError::Rejected), 1));
+        assert_eq!(lookups(&unknown), (Err(AuthError::Rejected), 1));
+        assert_eq!(
+            lookups(&valid),
+            (Ok(()), 0),
+            "accepted keys stay on the cache"
+        );
+    }
+}
