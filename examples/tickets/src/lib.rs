@@ -41,8 +41,8 @@ pub struct Options {
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
     pub rate_limit: Option<u64>,
-    /// How long a verified key is trusted before the store is asked again; revocation takes
-    /// effect within it. Zero asks the store on every request.
+    /// How long a verified key is trusted at most before the store is asked again; changes made
+    /// with `tickets keys` apply within 250 ms regardless. Zero asks the store on every request.
     pub key_cache_ttl: Duration,
 }
 
