@@ -390,3 +390,27 @@ fn the_database_and_its_wal_files_are_private() {
     drop(SqliteStore::open(&path).unwrap());
     assert_eq!(mode(&path), 0o600);
 }
+
+#[test]
+fn a_version_1_database_gains_the_change_counter_on_open() {
+    let (_dir, path) = temp_db();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE api_keys (
+            key_id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL,
+            digest BLOB NOT NULL CHECK (length(digest) = 32), role TEXT NOT NULL,
+            projects TEXT NOT NULL, scopes TEXT NOT NULL, created_at INTEGER NOT NULL,
+            expires_at INTEGER, revoked_at INTEGER, last_used_at INTEGER
+        ) STRICT;
+        INSERT INTO api_keys VALUES ('AAAAAAAAAAAA', 'old', zeroblob(32), 'editor', '[]', '[]',
+            0, NULL, NULL, NULL);
+        PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    let g0 = block_on(store.generation()).unwrap().unwrap();
+    assert!(block_on(store.find("AAAAAAAAAAAA")).unwrap().is_some());
+    block_on(store.revoke("AAAAAAAAAAAA", now_unix())).unwrap();
+    assert_ne!(block_on(store.generation()).unwrap().unwrap(), g0);
+}
