@@ -169,6 +169,16 @@ pub trait KeyStore: Send + Sync + 'static {
     /// Records when keys were last used, as `(key_id, at)` pairs; a later time already stored
     /// is kept and unknown ids are skipped.
     fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// A change counter: a number that differs from the last one returned whenever any key
+    /// was created, revoked, expired or otherwise changed since, by this process or another
+    /// one sharing the store (`last_used_at` writes need not count). It must be cheap, as an
+    /// authenticator asks for it every few hundred milliseconds to drop what it cached once the
+    /// store changed. `None` (the default) means the store cannot tell, and cached keys then
+    /// live out their TTL.
+    fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
+        Box::pin(std::future::ready(Ok(None)))
+    }
 }
 
 impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
@@ -194,6 +204,10 @@ impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
 
     fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>> {
         (**self).touch_many(uses)
+    }
+
+    fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
+        (**self).generation()
     }
 }
 

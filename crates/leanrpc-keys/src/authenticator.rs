@@ -16,25 +16,62 @@ use crate::scheme::KeyScheme;
 use crate::time::now_unix;
 use crate::usage::UsageRecorder;
 
-/// How long a key read from the store is trusted before it is read again: revocations take
-/// effect within this time.
+/// How long a key read from the store is trusted before it is read again, if the store cannot
+/// tell when keys change ([`KeyStore::generation`] is `None`). With the built-in stores a
+/// change drops the cache within [`DEFAULT_CHANGE_CHECK_INTERVAL`] instead.
 pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(30);
-/// Failed attempts one client address may make before it is refused with 429.
+/// How often, at most, the store's change counter is read: a revocation, expiry or rotation,
+/// made by this process or another sharing the store, applies to every request that begins
+/// this long after it was committed.
+pub const DEFAULT_CHANGE_CHECK_INTERVAL: Duration = Duration::from_millis(250);
+/// Failed attempts one client address may make per window before its further failures are
+/// answered 429 instead of 401 (valid keys from it are still accepted).
 pub const DEFAULT_FAILED_ATTEMPT_LIMIT: RateLimit = RateLimit::per_minute(20);
 /// How often, at most, a key's `last_used_at` is written.
 pub const DEFAULT_USAGE_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The digest an unknown key id is checked against, so that it costs what a wrong secret costs.
 const DUMMY_DIGEST: [u8; 32] = [0x5a; 32];
+/// A key id no key can have (ids are base62), looked up to cost what an unknown id costs.
+const NO_SUCH_KEY_ID: &str = "------------";
 /// Most cached keys, tracked client addresses and rate-limited keys.
 const MAX_TRACKED: usize = 100_000;
 
 /// Authenticates requests by API key against a [`KeyStore`].
 ///
-/// Per request: refuse a client address that failed too often → parse the header (length,
-/// prefix, alphabet, checksum) → the key's record from the cache or the store → compare the
-/// secret's digest in constant time → check revocation and expiry → the key's [`Caller`].
-/// Unknown key id, wrong secret, revoked and expired all give [`AuthError::Rejected`].
+/// Per request: parse the header (length, prefix, alphabet, checksum) → if due, read the
+/// store's change counter and drop the cache if it moved → the key's record from the cache or
+/// the store → compare the secret's digest in constant time → check revocation and expiry →
+/// the key's [`Caller`]. Unknown key id, wrong secret, revoked and expired all give
+/// [`AuthError::Rejected`], and each costs one store read (see below); a client address that
+/// failed too often gets [`AuthError::RateLimited`] for its failures instead.
+///
+/// # Revocation, expiry and rotation
+///
+/// Records are cached (30 s by default) but the store's change counter
+/// ([`KeyStore::generation`]) is read at most every 250 ms, by the first request after that
+/// time, and a counter that moved drops the whole cache. So a change committed to the store (by
+/// this process or by the key CLI in another) applies to every request that begins more than
+/// the check interval after the commit. Stores without a counter fall back to the TTL.
+///
+/// # The failed-attempt limit never refuses a valid key
+///
+/// The key is always verified first. A valid key is accepted whatever its client address did;
+/// only a failure is charged to the address, and once the address has used up its window
+/// (20 a minute by default) its failures are answered 429 with `Retry-After` instead of 401.
+/// Refusing the address before looking at the key, as earlier versions did, let anyone behind
+/// the same address (an office NAT, a TLS proxy) lock every valid key out for a minute. What
+/// the limit still does: it tells a misbehaving client to back off, and a blocked address's
+/// failures cost the server no more than any other failure (a parse, a lookup, a digest; no
+/// counting, no log line). What it never did: protect secrets, which have 190 random bits, so
+/// no rate of online guessing finds one.
+///
+/// # Timing
+///
+/// Every rejection of a well-formed key costs one store read that finds nothing: an unknown id
+/// reads the store to find it missing, and a known id whose record came from the cache (wrong
+/// secret, revoked, expired) looks up an id no key can have before it is refused. So the time of a refusal does not tell an
+/// unknown key id from a known one. Accepted keys are served from the cache.
 ///
 /// Cloning is cheap and clones share the cache and the counters, so an application can keep a
 /// clone (to [`forget`](Self::forget) a key it revoked) after handing one to the server.
@@ -65,6 +102,7 @@ impl<S: KeyStore> fmt::Debug for KeyAuthenticator<S> {
         f.debug_struct("KeyAuthenticator")
             .field("scheme", &inner.scheme)
             .field("cache_ttl", &inner.cache.ttl())
+            .field("change_check_interval", &inner.cache.check_interval())
             .field("rate_limit", &inner.calls.as_ref().map(|c| c.limit()))
             .field(
                 "failed_attempt_limit",
@@ -88,6 +126,7 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             store: Arc::new(store),
             scheme: KeyScheme::default(),
             cache_ttl: DEFAULT_CACHE_TTL,
+            change_check_interval: DEFAULT_CHANGE_CHECK_INTERVAL,
             rate_limit: None,
             failed_attempt_limit: Some(DEFAULT_FAILED_ATTEMPT_LIMIT),
             usage_interval: Some(DEFAULT_USAGE_INTERVAL),
@@ -105,7 +144,8 @@ impl<S: KeyStore> KeyAuthenticator<S> {
     }
 
     /// Drops `key_id` from the cache, so a change this process just made to it (such as a
-    /// revocation) applies to the next request rather than after the cache TTL.
+    /// revocation) applies to the very next request rather than after the change check
+    /// interval.
     pub fn forget(&self, key_id: &str) {
         self.inner.cache.forget(key_id);
     }
@@ -128,35 +168,60 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             AuthError::Malformed
         })?;
         let key_id = parts.key_id();
-        let cached = match inner.cache.get(key_id, now) {
-            Some(record) => record,
-            None => match inner.store.find(key_id).await {
-                Ok(Some(record)) => inner.cache.put(record, Instant::now()),
-                Ok(None) => {
-                    // Spend the digest and compare a known key would cost.
-                    let _ = inner.scheme.hasher().verify(parts.secret(), &DUMMY_DIGEST);
-                    tracing::debug!(key_id, "unknown API key id");
-                    return Err(AuthError::Rejected);
-                }
+        if inner.cache.check_due(now) {
+            match inner.store.generation().await {
+                Ok(generation) => inner.cache.observe(generation, now),
                 Err(error) => {
-                    tracing::warn!(key_id, %error, "key store lookup failed");
-                    return Err(AuthError::Unavailable);
+                    tracing::warn!(%error, "reading the key store's change counter failed");
+                    inner.cache.clear(now);
                 }
-            },
+            }
+        }
+        let mut from_cache = false;
+        let cached = match inner.cache.get(key_id, now) {
+            Some(record) => {
+                from_cache = true;
+                record
+            }
+            None => {
+                // The generation before the read: if a change is observed meanwhile, the
+                // record read is used for this request but not cached.
+                let generation = inner.cache.generation();
+                match inner.store.find(key_id).await {
+                    Ok(Some(record)) => inner.cache.put(record, Instant::now(), generation),
+                    Ok(None) => {
+                        // Spend the digest and compare a known key would cost.
+                        let _ = inner.scheme.hasher().verify(parts.secret(), &DUMMY_DIGEST);
+                        tracing::debug!(key_id, "unknown API key id");
+                        return Err(AuthError::Rejected);
+                    }
+                    Err(error) => {
+                        tracing::warn!(key_id, %error, "key store lookup failed");
+                        return Err(AuthError::Unavailable);
+                    }
+                }
+            }
         };
         let record = &cached.record;
-        if !inner.scheme.hasher().verify(parts.secret(), &record.digest) {
-            tracing::debug!(key_id, "wrong secret for API key");
+        let refusal = if !inner.scheme.hasher().verify(parts.secret(), &record.digest) {
+            Some("wrong secret")
+        } else {
+            match record.status_at(now_unix()) {
+                KeyStatus::Active => None,
+                KeyStatus::Revoked => Some("revoked"),
+                _ => Some("expired"),
+            }
+        };
+        if let Some(reason) = refusal {
+            if from_cache {
+                // Cost the store read an unknown key id costs (a lookup that finds nothing),
+                // so timing does not tell them apart.
+                let _ = inner.store.find(NO_SUCH_KEY_ID).await;
+            }
+            tracing::debug!(key_id, reason, "API key refused");
             return Err(AuthError::Rejected);
         }
         let now = now_unix();
-        match record.status_at(now) {
-            KeyStatus::Active => {}
-            status => {
-                tracing::debug!(key_id, %status, "API key not active");
-                return Err(AuthError::Rejected);
-            }
-        }
         if let Some(usage) = &inner.usage {
             usage.record(&cached, now);
         }
@@ -170,20 +235,19 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         credentials: Credentials<'a>,
     ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
         Box::pin(async move {
-            let now = Instant::now();
-            let failures = self.inner.failures.as_ref();
-            let bucket = credentials.peer.map(client_bucket);
-            if let (Some(failures), Some(bucket)) = (failures, bucket)
-                && let Some(retry_after) = failures.exhausted(&bucket, now)
+            // The key first, whatever the address did: a valid key is never refused for
+            // other clients' failures (see "The failed-attempt limit" on the type).
+            let result = self.verify_at(credentials.api_key, Instant::now()).await;
+            if let (Some(failures), Some(peer), Err(AuthError::Malformed | AuthError::Rejected)) =
+                (self.inner.failures.as_ref(), credentials.peer, &result)
             {
-                tracing::debug!(peer = %bucket, retry_after, "too many failed API key attempts");
-                return Err(AuthError::RateLimited { retry_after });
-            }
-            let result = self.verify_at(credentials.api_key, now).await;
-            if let (Some(failures), Some(bucket), Err(AuthError::Malformed | AuthError::Rejected)) =
-                (failures, bucket, &result)
-            {
-                failures.add(&bucket, Instant::now());
+                let bucket = client_bucket(peer);
+                let now = Instant::now();
+                if let Some(retry_after) = failures.exhausted(&bucket, now) {
+                    tracing::debug!(peer = %bucket, retry_after, "too many failed API key attempts");
+                    return Err(AuthError::RateLimited { retry_after });
+                }
+                failures.add(&bucket, now);
             }
             result
         })
@@ -213,13 +277,15 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
 /// |---|---|
 /// | [`scheme`](Self::scheme) | prefix `lt`, plain SHA-256 |
 /// | [`cache_ttl`](Self::cache_ttl) | 30 s ([`DEFAULT_CACHE_TTL`]) |
+/// | [`change_check_interval`](Self::change_check_interval) | 250 ms ([`DEFAULT_CHANGE_CHECK_INTERVAL`]) |
 /// | [`rate_limit`](Self::rate_limit) | off (Leantime's 120 a minute is [`RateLimit::default`]) |
-/// | [`failed_attempt_limit`](Self::failed_attempt_limit) | 20 a minute per client address |
+/// | [`failed_attempt_limit`](Self::failed_attempt_limit) | 20 failures a minute per client address, then 429 for its failures |
 /// | [`usage_interval`](Self::usage_interval) | 60 s |
 pub struct KeyAuthenticatorBuilder<S: KeyStore> {
     store: Arc<S>,
     scheme: KeyScheme,
     cache_ttl: Duration,
+    change_check_interval: Duration,
     rate_limit: Option<RateLimit>,
     failed_attempt_limit: Option<RateLimit>,
     usage_interval: Option<Duration>,
@@ -230,6 +296,7 @@ impl<S: KeyStore> fmt::Debug for KeyAuthenticatorBuilder<S> {
         f.debug_struct("KeyAuthenticatorBuilder")
             .field("scheme", &self.scheme)
             .field("cache_ttl", &self.cache_ttl)
+            .field("change_check_interval", &self.change_check_interval)
             .field("rate_limit", &self.rate_limit)
             .field("failed_attempt_limit", &self.failed_attempt_limit)
             .field("usage_interval", &self.usage_interval)
@@ -244,10 +311,22 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
         self
     }
 
-    /// How long a key read from the store is trusted; revocation takes effect within it.
-    /// `Duration::ZERO` reads the store on every request.
+    /// How long a key read from the store is trusted at most. With a store that has a change
+    /// counter (both built-in stores), changes apply within the
+    /// [`change_check_interval`](Self::change_check_interval) anyway; for other stores,
+    /// revocation takes effect within the TTL. `Duration::ZERO` reads the store on every
+    /// request.
     pub fn cache_ttl(mut self, ttl: Duration) -> Self {
         self.cache_ttl = ttl;
+        self
+    }
+
+    /// How often, at most, the store's change counter ([`KeyStore::generation`]) is read; a
+    /// counter that moved drops the cache. A change committed to the store applies to every
+    /// request that begins this long after the commit. `Duration::ZERO` reads the counter on
+    /// every request.
+    pub fn change_check_interval(mut self, interval: Duration) -> Self {
+        self.change_check_interval = interval;
         self
     }
 
@@ -260,9 +339,10 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
     }
 
     /// Failed attempts (malformed, unknown, wrong, revoked or expired key) one client address
-    /// may make per window before every request from it gets 429 until the window ends; IPv6
-    /// addresses count by /64. `None` turns the limit off. Requests without a known address
-    /// are not limited.
+    /// may make per window before its further failures are answered 429 (with `Retry-After`)
+    /// instead of 401 until the window ends. The key is always checked first, so a valid key is
+    /// accepted from any address. IPv6 addresses count by /64. `None` turns the limit off.
+    /// Requests without a known address are not limited.
     pub fn failed_attempt_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.failed_attempt_limit = limit;
         self
@@ -286,7 +366,7 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
             inner: Arc::new(Inner {
                 store: self.store,
                 scheme: self.scheme,
-                cache: KeyCache::new(self.cache_ttl, MAX_TRACKED),
+                cache: KeyCache::new(self.cache_ttl, MAX_TRACKED, self.change_check_interval),
                 calls: self
                     .rate_limit
                     .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),

@@ -4,8 +4,8 @@
 //! its secret checked against the digest and its status checked against the clock.
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicI64;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use leanrpc_core::{Caller, StoredKey};
@@ -20,20 +20,44 @@ pub(crate) struct CachedKey {
     pub(crate) usage_sent_at: AtomicI64,
 }
 
-/// Key records by id, each trusted for `ttl` after it was read. A zero `ttl` caches nothing.
+/// Key records by id, each trusted for `ttl` after it was read and until the store's change
+/// counter ([`KeyStore::generation`](leanrpc_core::KeyStore::generation)) moves. A zero `ttl`
+/// caches nothing.
+///
+/// The authenticator asks the store for its counter at most every `check_interval` (see
+/// [`check_due`](Self::check_due)) and hands the answer to [`observe`](Self::observe), which
+/// drops every entry when it moved. A record read from the store is only cached if no change
+/// was observed since its read began ([`put`](Self::put) takes the generation seen before), so
+/// a read that raced a change cannot put the old record back.
 #[derive(Debug)]
 pub(crate) struct KeyCache {
     ttl: Duration,
     max_entries: usize,
-    entries: Mutex<HashMap<String, (Arc<CachedKey>, Instant)>>,
+    check_interval: Duration,
+    /// Where [`last_check`](Self::last_check) counts from.
+    epoch: Instant,
+    /// When the newest completed change check began, in nanoseconds since `epoch`, plus one
+    /// (0: none has completed yet).
+    last_check: AtomicU64,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    keys: HashMap<String, (Arc<CachedKey>, Instant)>,
+    /// The store's change counter when `keys` was last emptied for it (`None`: not known).
+    generation: Option<u64>,
 }
 
 impl KeyCache {
-    pub(crate) fn new(ttl: Duration, max_entries: usize) -> Self {
+    pub(crate) fn new(ttl: Duration, max_entries: usize, check_interval: Duration) -> Self {
         Self {
             ttl,
             max_entries,
-            entries: Mutex::new(HashMap::new()),
+            check_interval,
+            epoch: Instant::now(),
+            last_check: AtomicU64::new(0),
+            entries: Mutex::new(Entries::default()),
         }
     }
 
@@ -41,18 +65,86 @@ impl KeyCache {
         self.ttl
     }
 
-    /// The record for `key_id` if it was read less than `ttl` ago.
+    pub(crate) fn check_interval(&self) -> Duration {
+        self.check_interval
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether a request at `now` must first ask the store for its change counter: the cache
+    /// is in use and no change check that began less than `check_interval` before `now` has
+    /// completed. Every request for which this holds makes its own check, so a request never
+    /// uses an entry that a change committed more than `check_interval` before it began would
+    /// have dropped.
+    pub(crate) fn check_due(&self, now: Instant) -> bool {
+        if self.ttl.is_zero() {
+            return false;
+        }
+        match self.last_check.load(Ordering::Acquire) {
+            0 => true,
+            n => {
+                let began = self.epoch + Duration::from_nanos(n - 1);
+                now.saturating_duration_since(began) >= self.check_interval
+            }
+        }
+    }
+
+    /// Records the store's change counter as read by a check that began at `began`: a counter
+    /// that moved drops every entry. `None` (the store cannot tell) changes nothing.
+    pub(crate) fn observe(&self, generation: Option<u64>, began: Instant) {
+        if let Some(generation) = generation {
+            let mut entries = self.lock();
+            if entries.generation != Some(generation) {
+                entries.keys.clear();
+                entries.generation = Some(generation);
+            }
+        }
+        self.checked(began);
+    }
+
+    /// Drops every entry (the change check failed, so nothing cached can be trusted) and
+    /// forgets the generation, so only records read from now on are cached.
+    pub(crate) fn clear(&self, began: Instant) {
+        let mut entries = self.lock();
+        entries.keys.clear();
+        entries.generation = None;
+        drop(entries);
+        self.checked(began);
+    }
+
+    fn checked(&self, began: Instant) {
+        let nanos = began.saturating_duration_since(self.epoch).as_nanos();
+        let nanos = u64::try_from(nanos).unwrap_or(u64::MAX - 1) + 1;
+        self.last_check.fetch_max(nanos, Ordering::AcqRel);
+    }
+
+    /// The generation records read from now on belong to: pass it to [`put`](Self::put).
+    pub(crate) fn generation(&self) -> Option<u64> {
+        self.lock().generation
+    }
+
+    /// The record for `key_id` if it was read less than `ttl` ago and no change was observed
+    /// since.
     pub(crate) fn get(&self, key_id: &str, now: Instant) -> Option<Arc<CachedKey>> {
         if self.ttl.is_zero() {
             return None;
         }
-        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        let (key, read_at) = entries.get(key_id)?;
+        let entries = self.lock();
+        let (key, read_at) = entries.keys.get(key_id)?;
         (now.saturating_duration_since(*read_at) < self.ttl).then(|| Arc::clone(key))
     }
 
-    /// Remembers a record read from the store at `now`.
-    pub(crate) fn put(&self, record: StoredKey, now: Instant) -> Arc<CachedKey> {
+    /// Remembers a record read from the store at `now`, by a read that began when the cache's
+    /// generation was `generation`; if a change was observed since, it is returned but not
+    /// kept.
+    pub(crate) fn put(
+        &self,
+        record: StoredKey,
+        now: Instant,
+        generation: Option<u64>,
+    ) -> Arc<CachedKey> {
         let caller = Arc::new(record.caller());
         let key = Arc::new(CachedKey {
             record,
@@ -62,23 +154,26 @@ impl KeyCache {
         if self.ttl.is_zero() {
             return key;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= self.max_entries && !entries.contains_key(&key.record.key_id) {
+        let mut entries = self.lock();
+        if entries.generation != generation {
+            return key;
+        }
+        let keys = &mut entries.keys;
+        if keys.len() >= self.max_entries && !keys.contains_key(&key.record.key_id) {
             let ttl = self.ttl;
-            entries.retain(|_, (_, read_at)| now.saturating_duration_since(*read_at) < ttl);
-            if entries.len() >= self.max_entries {
+            keys.retain(|_, (_, read_at)| now.saturating_duration_since(*read_at) < ttl);
+            if keys.len() >= self.max_entries {
                 // Only keys that exist get here, so this means a huge key set: start over.
-                entries.clear();
+                keys.clear();
             }
         }
-        entries.insert(key.record.key_id.clone(), (Arc::clone(&key), now));
+        keys.insert(key.record.key_id.clone(), (Arc::clone(&key), now));
         key
     }
 
     /// Drops the record for `key_id`.
     pub(crate) fn forget(&self, key_id: &str) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries.remove(key_id);
+        self.lock().keys.remove(key_id);
     }
 }
 
@@ -86,6 +181,8 @@ impl KeyCache {
 mod tests {
     use super::*;
     use leanrpc_core::Role;
+
+    const CHECK: Duration = Duration::from_millis(250);
 
     fn key(id: &str) -> StoredKey {
         StoredKey {
@@ -105,23 +202,64 @@ mod tests {
     #[test]
     fn entries_live_for_the_ttl() {
         let t0 = Instant::now();
-        let cache = KeyCache::new(Duration::from_secs(30), 2);
-        cache.put(key("a"), t0);
+        let cache = KeyCache::new(Duration::from_secs(30), 2, CHECK);
+        cache.put(key("a"), t0, None);
         assert!(cache.get("a", t0 + Duration::from_secs(29)).is_some());
         assert!(cache.get("a", t0 + Duration::from_secs(30)).is_none());
         cache.forget("a");
         assert!(cache.get("a", t0).is_none());
-        cache.put(key("b"), t0);
-        cache.put(key("c"), t0);
-        cache.put(key("d"), t0);
-        assert!(cache.entries.lock().unwrap().len() <= 2);
+        cache.put(key("b"), t0, None);
+        cache.put(key("c"), t0, None);
+        cache.put(key("d"), t0, None);
+        assert!(cache.entries.lock().unwrap().keys.len() <= 2);
     }
 
     #[test]
     fn zero_ttl_caches_nothing() {
         let t0 = Instant::now();
-        let cache = KeyCache::new(Duration::ZERO, 10);
-        cache.put(key("a"), t0);
+        let cache = KeyCache::new(Duration::ZERO, 10, CHECK);
+        cache.put(key("a"), t0, None);
         assert!(cache.get("a", t0).is_none());
+        assert!(!cache.check_due(t0), "nothing cached, nothing to check");
+    }
+
+    #[test]
+    fn a_moved_generation_drops_entries_and_stale_reads() {
+        let cache = KeyCache::new(Duration::from_secs(30), 10, CHECK);
+        let t0 = Instant::now();
+        assert!(cache.check_due(t0), "the first request checks");
+        cache.observe(Some(1), t0);
+        assert!(!cache.check_due(t0 + CHECK / 2));
+        assert!(cache.check_due(t0 + CHECK));
+        let seen = cache.generation();
+        cache.put(key("a"), t0, seen);
+        cache.observe(Some(1), t0 + CHECK);
+        assert!(
+            cache.get("a", t0).is_some(),
+            "an unchanged counter keeps entries"
+        );
+        // A read that began before a change completes after the check saw the change.
+        let stale = cache.generation();
+        cache.observe(Some(2), t0 + 2 * CHECK);
+        assert!(
+            cache.get("a", t0).is_none(),
+            "a moved counter drops entries"
+        );
+        cache.put(key("b"), t0, stale);
+        assert!(
+            cache.get("b", t0).is_none(),
+            "a read from before the change is not kept"
+        );
+        cache.put(key("b"), t0, cache.generation());
+        assert!(cache.get("b", t0).is_some());
+        // A check that began earlier and ends late does not push the next check back.
+        cache.observe(Some(2), t0);
+        assert!(cache.check_due(t0 + 3 * CHECK));
+        assert!(!cache.check_due(t0 + 2 * CHECK));
+        cache.clear(t0 + 3 * CHECK);
+        assert!(
+            cache.get("b", t0).is_none(),
+            "a failed check drops everything"
+        );
     }
 }

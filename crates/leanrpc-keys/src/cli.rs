@@ -20,7 +20,8 @@ pub enum KeysCommand {
     Create(CreateArgs),
     /// List keys: ids, names, roles, projects, scopes, dates. Never secrets.
     List,
-    /// Revoke a key at once.
+    /// Revoke a key now. A running server sharing the key database refuses it within its change
+    /// check interval (250 ms by default).
     Revoke {
         /// The key id (the middle part of the key).
         key_id: String,
@@ -30,7 +31,9 @@ pub enum KeysCommand {
     Rotate {
         /// The key id (the middle part of the key).
         key_id: String,
-        /// Seconds the old key keeps working; without it the old key is revoked at once.
+        /// Seconds the old key keeps working (a running server refuses it from then on);
+        /// without it the old key is revoked now, and refused within the server's change check
+        /// interval (250 ms by default).
         #[arg(long, value_name = "SECONDS")]
         overlap: Option<u64>,
     },

@@ -6,12 +6,15 @@
 //!   exists only when minted ([`ApiKey`], zeroized on drop, redacted in `Debug`).
 //! - **Storage** keeps only SHA-256 of the secret, or HMAC-SHA-256 with a server-side pepper
 //!   ([`SecretHasher`]), compared in constant time: in memory ([`MemoryStore`]) or in a SQLite
-//!   file ([`SqliteStore`], WAL mode, safe to share with the CLI while the server runs).
+//!   file ([`SqliteStore`], WAL mode, every commit synced, files 0600, safe to share with the
+//!   CLI while the server runs).
 //! - **Authentication** ([`KeyAuthenticator`], a [`leanrpc_core::Authenticator`]): one answer
-//!   for unknown, wrong, revoked and expired keys; records cached for 30 s (revocation takes
-//!   effect within that, or at once with a zero TTL) with status checked on every request;
-//!   failed attempts limited per client address; an optional per-key call limit; coarse
-//!   `last_used_at` written off the request path.
+//!   for unknown, wrong, revoked and expired keys, each costing one store read so timing does
+//!   not tell them apart; records cached for up to 30 s, with status checked on every request
+//!   and the store's change counter read every 250 ms, so a revocation, expiry or rotation made
+//!   by any process sharing the store applies within 250 ms; failed attempts counted per client
+//!   address (past the limit, failures get 429, and valid keys are still accepted); an optional
+//!   per-key call limit; coarse `last_used_at` written off the request path.
 //! - **Management**: [`create_key`], [`revoke_key`], [`rotate_key`], the embeddable
 //!   [`cli::KeysCommand`], and the `leanrpc-keys --db PATH <command>` binary.
 //!
@@ -63,8 +66,8 @@ pub mod time;
 mod usage;
 
 pub use authenticator::{
-    DEFAULT_CACHE_TTL, DEFAULT_FAILED_ATTEMPT_LIMIT, DEFAULT_USAGE_INTERVAL, KeyAuthenticator,
-    KeyAuthenticatorBuilder,
+    DEFAULT_CACHE_TTL, DEFAULT_CHANGE_CHECK_INTERVAL, DEFAULT_FAILED_ATTEMPT_LIMIT,
+    DEFAULT_USAGE_INTERVAL, KeyAuthenticator, KeyAuthenticatorBuilder,
 };
 pub use digest::{PEPPER_ENV, SecretHasher};
 pub use key::{

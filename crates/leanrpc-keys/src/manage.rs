@@ -145,7 +145,8 @@ pub struct Rotation {
 
 /// Replaces active key `key_id` with a new key of the same name, role, projects, scopes and
 /// expiry. With an `overlap` of more than zero seconds the old key keeps working that long
-/// (its expiry is brought forward to now + overlap); otherwise it is revoked at once.
+/// (its expiry is brought forward to now + overlap); otherwise it is revoked now. A server
+/// authenticating against the same store sees either within its change check interval.
 pub async fn rotate_key<S: KeyStore + ?Sized>(
     store: &S,
     scheme: &KeyScheme,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::future::ready;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use leanrpc_core::{BoxFuture, KeyStore, StoreError, StoredKey};
@@ -10,6 +11,8 @@ use leanrpc_core::{BoxFuture, KeyStore, StoreError, StoredKey};
 #[derive(Default)]
 pub struct MemoryStore {
     keys: Mutex<BTreeMap<String, StoredKey>>,
+    /// Bumped by every insert, revocation and expiry: [`KeyStore::generation`].
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for MemoryStore {
@@ -34,6 +37,7 @@ impl MemoryStore {
         let mut keys = self.lock();
         let key = keys.get_mut(key_id).ok_or(StoreError::NotFound)?;
         change(key);
+        self.generation.fetch_add(1, Ordering::Release);
         Ok(())
     }
 }
@@ -49,6 +53,7 @@ impl KeyStore for MemoryStore {
             Err(StoreError::Duplicate)
         } else {
             keys.insert(key.key_id.clone(), key);
+            self.generation.fetch_add(1, Ordering::Release);
             Ok(())
         };
         Box::pin(ready(result))
@@ -80,5 +85,9 @@ impl KeyStore for MemoryStore {
             }
         }
         Box::pin(ready(Ok(())))
+    }
+
+    fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
+        Box::pin(ready(Ok(Some(self.generation.load(Ordering::Acquire)))))
     }
 }

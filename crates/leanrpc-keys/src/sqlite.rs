@@ -5,6 +5,11 @@
 //! transaction instead of failing. The schema is created and migrated on open, inside an
 //! immediate transaction, so two processes opening a new file at once do not race.
 //!
+//! Every commit is synced (`synchronous=FULL`), so an acknowledged revocation survives a power
+//! cut. The file and its `-wal`/`-shm` companions are readable by their owner only (0600). A
+//! `key_changes` row, bumped by triggers on every key change, is the store's
+//! [`KeyStore::generation`]: a server sharing the file with the CLI reads it to drop its cache.
+//!
 //! All SQLite work runs on one worker thread per store; the async methods hand it a job and
 //! await its answer, so no executor thread ever blocks on the database, and the futures work
 //! under any executor.
@@ -24,7 +29,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Schema migrations, in order; `PRAGMA user_version` counts how many have run.
-const MIGRATIONS: &[&str] = &["CREATE TABLE api_keys (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE api_keys (
     key_id       TEXT PRIMARY KEY NOT NULL,
     name         TEXT NOT NULL,
     digest       BLOB NOT NULL CHECK (length(digest) = 32),
@@ -35,7 +41,24 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE api_keys (
     expires_at   INTEGER,
     revoked_at   INTEGER,
     last_used_at INTEGER
-) STRICT;"];
+) STRICT;",
+    // The change counter behind `KeyStore::generation`: bumped in the same transaction as every
+    // change to a key except `last_used_at`, whoever makes it (this process, the key CLI, the
+    // sqlite3 shell), so a server sees another process's revocation with one cheap read.
+    "CREATE TABLE key_changes (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL
+) STRICT;
+INSERT INTO key_changes (id, generation) VALUES (1, 0);
+CREATE TRIGGER api_keys_inserted AFTER INSERT ON api_keys
+BEGIN UPDATE key_changes SET generation = generation + 1; END;
+CREATE TRIGGER api_keys_updated
+AFTER UPDATE OF key_id, name, digest, role, projects, scopes, created_at, expires_at, revoked_at
+ON api_keys
+BEGIN UPDATE key_changes SET generation = generation + 1; END;
+CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys
+BEGIN UPDATE key_changes SET generation = generation + 1; END;",
+];
 
 /// The columns [`from_row`] reads, in its order.
 macro_rules! columns {
@@ -80,6 +103,7 @@ impl SqliteStore {
     /// its schema up to date. Blocks while it does; call it at startup.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
+        private_files(&path).map_err(StoreError::backend)?;
         let mut conn = Connection::open(&path).map_err(StoreError::backend)?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(StoreError::backend)?;
@@ -91,8 +115,10 @@ impl SqliteStore {
                 "SQLite refused WAL mode (journal_mode is {mode})"
             )));
         }
-        // Safe with WAL: a crash loses at most the last commits, never the database.
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        // FULL, not WAL's usual NORMAL: every commit is synced before it is acknowledged, so
+        // a revocation the CLI reported survives a power cut. Key writes are rare; the cost is
+        // one fsync per revocation, creation or `last_used_at` batch.
+        conn.pragma_update(None, "synchronous", "FULL")
             .map_err(StoreError::backend)?;
         migrate(&mut conn)?;
         let (jobs, queue) = mpsc::channel::<Job>();
@@ -152,6 +178,33 @@ impl Drop for SqliteStore {
             let _ = worker.join();
         }
     }
+}
+
+/// Makes the database file (created empty if missing) and any `-wal`/`-shm` beside it readable
+/// by the owner only. SQLite creates the `-wal` and `-shm` files with the database file's
+/// permissions, so new ones follow.
+pub(crate) fn private_files(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -292,6 +345,16 @@ impl KeyStore for SqliteStore {
         })
     }
 
+    fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
+        self.run(|conn| {
+            let generation: i64 = conn
+                .prepare_cached("SELECT generation FROM key_changes WHERE id = 1")
+                .and_then(|mut s| s.query_row([], |row| row.get(0)))
+                .map_err(backend)?;
+            Ok(Some(generation as u64))
+        })
+    }
+
     fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>> {
         self.run(move |conn| {
             let tx = conn
@@ -310,5 +373,22 @@ impl KeyStore for SqliteStore {
             }
             tx.commit().map_err(backend)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commits_are_synced_in_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("keys.db")).unwrap();
+        let synchronous = store.run(|conn| {
+            conn.pragma_query_value(None, "synchronous", |row| row.get::<_, i64>(0))
+                .map_err(backend)
+        });
+        // 2 is FULL (1 is NORMAL).
+        assert_eq!(futures_executor::block_on(synchronous).unwrap(), 2);
     }
 }

@@ -227,6 +227,41 @@ fn a_key_in_the_query_string_is_ignored() {
 }
 
 #[test]
+fn revocation_shows_within_the_change_check_interval_despite_a_long_ttl() {
+    let (store, auth) = setup(|b| {
+        b.cache_ttl(Duration::from_secs(3600))
+            .change_check_interval(Duration::from_millis(100))
+    });
+    let keys: Vec<_> = (0..3)
+        .map(|i| create(&store, NewKey::new(format!("k{i}"), Role::Editor)))
+        .collect();
+    for key in &keys {
+        assert!(auth_with(&auth, key.reveal().as_bytes()).is_ok());
+    }
+    let soon = now_unix() + 3600;
+    block_on(store.revoke(keys[0].key_id(), now_unix())).unwrap();
+    block_on(store.expire(keys[1].key_id(), now_unix() - 1)).unwrap();
+    block_on(store.expire(keys[2].key_id(), soon)).unwrap();
+    // The bound the design guarantees: a request that begins one check interval after the
+    // change was committed never sees the old record.
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        auth_with(&auth, keys[0].reveal().as_bytes()),
+        Err(AuthError::Rejected),
+        "revoked"
+    );
+    assert_eq!(
+        auth_with(&auth, keys[1].reveal().as_bytes()),
+        Err(AuthError::Rejected),
+        "expired"
+    );
+    assert!(
+        auth_with(&auth, keys[2].reveal().as_bytes()).is_ok(),
+        "a later expiry still works"
+    );
+}
+
+#[test]
 fn revocation_shows_within_the_ttl_and_at_once_with_zero_ttl() {
     let (store, cached) = setup(|b| b.cache_ttl(Duration::from_millis(300)));
     let uncached = KeyAuthenticator::builder(Arc::clone(&store))
@@ -389,7 +424,7 @@ fn failed_attempts_are_limited_per_client_address() {
         from(&auth, unknown.reveal().as_bytes(), attacker),
         Err(AuthError::Rejected)
     );
-    let blocked = from(&auth, key.reveal().as_bytes(), attacker);
+    let blocked = from(&auth, unknown.reveal().as_bytes(), attacker);
     assert!(
         matches!(
             blocked,
@@ -399,6 +434,17 @@ fn failed_attempts_are_limited_per_client_address() {
         ),
         "{blocked:?}"
     );
+    assert!(
+        matches!(
+            from(&auth, b"lt_nope", attacker),
+            Err(AuthError::RateLimited { .. })
+        ),
+        "malformed keys too"
+    );
+    assert!(
+        from(&auth, key.reveal().as_bytes(), attacker).is_ok(),
+        "a valid key is never refused for the address's failures"
+    );
     assert!(from(&auth, key.reveal().as_bytes(), neighbour).is_ok());
     assert!(
         auth_with(&auth, key.reveal().as_bytes()).is_ok(),
@@ -406,18 +452,16 @@ fn failed_attempts_are_limited_per_client_address() {
     );
 
     let server = server(auth);
-    let headers = common::Headers(vec![("x-api-key", key.reveal().as_bytes().to_vec())]);
-    let req = leanrpc_core::HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers: &headers,
-        body: CALL.as_bytes(),
-        peer: Some(attacker),
-    };
-    let response = block_on(server.handle(&req));
+    let response = post(
+        &server,
+        Some(unknown.reveal().as_bytes()),
+        CALL,
+        Some(attacker),
+    );
     assert_eq!(response.status, 429);
     assert!(response.header("retry-after").is_some());
+    let response = post(&server, Some(key.reveal().as_bytes()), CALL, Some(attacker));
+    assert_eq!(response.status, 200, "{}", body(&response));
 }
 
 #[test]
@@ -547,4 +591,96 @@ fn last_used_at_is_recorded_off_the_request_path() {
         std::thread::sleep(Duration::from_millis(10));
     };
     assert!(used >= before);
+}
+
+/// A [`MemoryStore`] that counts lookups.
+#[derive(Default)]
+struct CountingStore {
+    inner: MemoryStore,
+    finds: std::sync::atomic::AtomicUsize,
+}
+
+impl CountingStore {
+    fn finds(&self) -> usize {
+        self.finds.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl KeyStore for CountingStore {
+    fn find<'a>(
+        &'a self,
+        key_id: &'a str,
+    ) -> leanrpc_core::BoxFuture<'a, Result<Option<StoredKey>, leanrpc_core::StoreError>> {
+        self.finds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.find(key_id)
+    }
+    fn insert(
+        &self,
+        key: StoredKey,
+    ) -> leanrpc_core::BoxFuture<'_, Result<(), leanrpc_core::StoreError>> {
+        self.inner.insert(key)
+    }
+    fn list(
+        &self,
+    ) -> leanrpc_core::BoxFuture<'_, Result<Vec<StoredKey>, leanrpc_core::StoreError>> {
+        self.inner.list()
+    }
+    fn revoke<'a>(
+        &'a self,
+        key_id: &'a str,
+        at: i64,
+    ) -> leanrpc_core::BoxFuture<'a, Result<(), leanrpc_core::StoreError>> {
+        self.inner.revoke(key_id, at)
+    }
+    fn expire<'a>(
+        &'a self,
+        key_id: &'a str,
+        at: i64,
+    ) -> leanrpc_core::BoxFuture<'a, Result<(), leanrpc_core::StoreError>> {
+        self.inner.expire(key_id, at)
+    }
+    fn touch_many(
+        &self,
+        uses: Vec<(String, i64)>,
+    ) -> leanrpc_core::BoxFuture<'_, Result<(), leanrpc_core::StoreError>> {
+        self.inner.touch_many(uses)
+    }
+}
+
+#[test]
+fn a_known_key_id_is_refused_with_the_same_store_work_as_an_unknown_one() {
+    let store = Arc::new(CountingStore::default());
+    let scheme = KeyScheme::default();
+    // A stored key whose digest is another secret's: "known id, wrong secret", valid checksum.
+    let (known, mut stored) = scheme.mint(NewKey::new("k", Role::Editor), 0).unwrap();
+    stored.digest = [0x11; 32];
+    block_on(store.insert(stored)).unwrap();
+    let valid = block_on(create_key(&*store, &scheme, NewKey::new("v", Role::Editor)))
+        .unwrap()
+        .0;
+    let unknown = KeyFormat::default().mint().unwrap();
+    let auth = KeyAuthenticator::builder(Arc::clone(&store))
+        .usage_interval(None)
+        .build();
+    let lookups = |key: &ApiKey| {
+        let before = store.finds();
+        let result = block_on(auth.authenticate(creds(key.reveal().as_bytes())));
+        (result.map(|_| ()), store.finds() - before)
+    };
+    // Warm: both known ids are now cached.
+    assert_eq!(
+        lookups(&known),
+        (Err(AuthError::Rejected), 1),
+        "read once, then cached"
+    );
+    assert_eq!(lookups(&valid).0, Ok(()));
+    for _ in 0..3 {
+        assert_eq!(lookups(&known), (Err(AuthError::Rejected), 1));
+        assert_eq!(lookups(&unknown), (Err(AuthError::Rejected), 1));
+        assert_eq!(
+            lookups(&valid),
+            (Ok(()), 0),
+            "accepted keys stay on the cache"
+        );
+    }
 }

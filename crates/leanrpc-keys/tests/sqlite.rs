@@ -116,7 +116,7 @@ fn the_schema_is_versioned_and_a_newer_one_is_refused() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!((version, mode.as_str()), (1, "wal"));
+    assert_eq!((version, mode.as_str()), (2, "wal"));
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     let error = SqliteStore::open(&path).unwrap_err().to_string();
@@ -320,4 +320,97 @@ fn usage_is_written_to_the_database() {
         assert!(std::time::Instant::now() < deadline, "never written");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+#[test]
+fn the_change_counter_moves_with_every_key_change_from_any_connection() {
+    let (_dir, path) = temp_db();
+    let server = SqliteStore::open(&path).unwrap();
+    let cli = SqliteStore::open(&path).unwrap();
+    let generation = |store: &SqliteStore| block_on(store.generation()).unwrap().unwrap();
+    let g0 = generation(&server);
+    let (key, _) = block_on(create_key(
+        &cli,
+        &KeyScheme::default(),
+        NewKey::new("k", Role::Editor),
+    ))
+    .unwrap();
+    let g1 = generation(&server);
+    assert_ne!(g1, g0, "a key created by another connection");
+    block_on(server.touch_many(vec![(key.key_id().to_owned(), now_unix())])).unwrap();
+    assert_eq!(generation(&server), g1, "last_used_at is no change");
+    block_on(cli.expire(key.key_id(), now_unix() + 60)).unwrap();
+    let g2 = generation(&server);
+    assert_ne!(g2, g1, "an expiry");
+    block_on(server.revoke(key.key_id(), now_unix())).unwrap();
+    assert_ne!(generation(&cli), g2, "a revocation by this connection");
+}
+
+#[test]
+fn a_revocation_by_the_cli_binary_applies_within_the_check_interval_despite_the_cache() {
+    let (_dir, path) = temp_db();
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    let interval = Duration::from_millis(200);
+    let auth = KeyAuthenticator::builder(Arc::clone(&store))
+        .cache_ttl(Duration::from_secs(3600))
+        .change_check_interval(interval)
+        .usage_interval(None)
+        .build();
+    let key = last_line(&keys_bin(&path, &["create", "--role", "editor"]).stdout);
+    assert!(block_on(auth.authenticate(creds(key.as_bytes()))).is_ok());
+    let key_id = key.split('_').nth(1).unwrap();
+    keys_bin(&path, &["revoke", key_id]);
+    std::thread::sleep(interval);
+    assert_eq!(
+        block_on(auth.authenticate(creds(key.as_bytes()))),
+        Err(AuthError::Rejected),
+        "refused on the first request one check interval after the CLI returned"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_and_its_wal_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let (dir, path) = temp_db();
+    let store = SqliteStore::open(&path).unwrap();
+    block_on(create_key(
+        &store,
+        &KeyScheme::default(),
+        NewKey::new("k", Role::Editor),
+    ))
+    .unwrap();
+    for name in ["keys.db", "keys.db-wal", "keys.db-shm"] {
+        assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+    }
+    drop(store);
+    // A file made readable by an older version is tightened on open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(SqliteStore::open(&path).unwrap());
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn a_version_1_database_gains_the_change_counter_on_open() {
+    let (_dir, path) = temp_db();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE api_keys (
+            key_id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL,
+            digest BLOB NOT NULL CHECK (length(digest) = 32), role TEXT NOT NULL,
+            projects TEXT NOT NULL, scopes TEXT NOT NULL, created_at INTEGER NOT NULL,
+            expires_at INTEGER, revoked_at INTEGER, last_used_at INTEGER
+        ) STRICT;
+        INSERT INTO api_keys VALUES ('AAAAAAAAAAAA', 'old', zeroblob(32), 'editor', '[]', '[]',
+            0, NULL, NULL, NULL);
+        PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    let g0 = block_on(store.generation()).unwrap().unwrap();
+    assert!(block_on(store.find("AAAAAAAAAAAA")).unwrap().is_some());
+    block_on(store.revoke("AAAAAAAAAAAA", now_unix())).unwrap();
+    assert_ne!(block_on(store.generation()).unwrap().unwrap(), g0);
 }

@@ -44,8 +44,8 @@ pub struct Options {
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
     pub rate_limit: Option<u64>,
-    /// How long a verified key is trusted before the store is asked again; revocation takes
-    /// effect within it. Zero asks the store on every request.
+    /// How long a verified key is trusted at most before the store is asked again; changes made
+    /// with `tickets keys` apply within 250 ms regardless. Zero asks the store on every request.
     pub key_cache_ttl: Duration,
 }
 
@@ -76,10 +76,46 @@ pub fn key_scheme() -> KeyScheme {
     KeyScheme::new(KeyFormat::default(), SecretHasher::from_env())
 }
 
-/// Opens the key store of a data directory (creating the directory if needed).
+/// Opens the key store of a data directory (creating the directory if needed, readable by its
+/// owner only: 0700; the key store keeps its files 0600).
 pub fn open_keys(data_dir: &Path) -> Result<SqliteStore, Error> {
-    std::fs::create_dir_all(data_dir)?;
+    create_private_dir(data_dir)?;
     Ok(SqliteStore::open(keys_path(data_dir))?)
+}
+
+/// Creates `dir` and any missing parents with mode 0700; an existing directory is left as is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the SQLite file at `path` with mode 0600 if it is missing, and makes it and its
+/// `-wal`/`-shm` files 0600 (SQLite gives new `-wal`/`-shm` files the database's mode).
+fn private_sqlite_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// The built application: the JSON-RPC server and the stores behind it.
@@ -97,6 +133,7 @@ impl App {
     /// Opens the data directory (creating files and schema on first use) and builds the server.
     pub fn open(options: &Options) -> Result<Self, Error> {
         let keys = Arc::new(open_keys(&options.data_dir)?);
+        private_sqlite_file(&tickets_path(&options.data_dir))?;
         let db = Db::open(&tickets_path(&options.data_dir))?;
         let limit = options.rate_limit.map(RateLimit::per_minute);
         let auth = KeyAuthenticator::builder(Arc::clone(&keys))

@@ -51,8 +51,9 @@ struct ServeArgs {
     /// Calls per minute per key (off by default); also limits failed authentication per address.
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
-    /// Seconds a verified key is trusted before the key store is asked again (revocation takes
-    /// effect within this); 0 asks the store on every request.
+    /// Seconds a verified key is trusted at most before the key store is asked again; changes
+    /// made with `tickets keys` apply within 250 ms regardless; 0 asks the store on every
+    /// request.
     #[arg(long, value_name = "SECS", default_value_t = leanrpc_keys::DEFAULT_CACHE_TTL.as_secs())]
     key_cache_ttl: u64,
 }
