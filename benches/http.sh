@@ -170,9 +170,9 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     # The tickets example: an owner key from its first start, one project and one ticket, then
     # getTicket under load.
     start_server tickets
-    project=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"name":"bench"},"id":1}' |
+    project=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"bench"}},"id":1}' |
         grep -o '"result":[0-9]*' | cut -d: -f2)
-    ticket=$(rpc "{\"jsonrpc\":\"2.0\",\"method\":\"leantime.rpc.tickets.addTicket\",\"params\":{\"projectId\":$project,\"headline\":\"Fix the login page\"},\"id\":2}" |
+    ticket=$(rpc "{\"jsonrpc\":\"2.0\",\"method\":\"leantime.rpc.tickets.addTicket\",\"params\":{\"values\":{\"projectId\":$project,\"headline\":\"Fix the login page\"}},\"id\":2}" |
         grep -o '"result":[0-9]*' | cut -d: -f2)
     printf '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":{"id":%s},"id":3}' "$ticket" >"$WORK/ticket.json"
     answer=$(rpc "$(cat "$WORK/ticket.json")")

@@ -142,17 +142,36 @@ print(json.dumps(answer["result"], separators=(",", ":")))' "$answer" || die "se
 
 TICKET9_HEADLINE="Fix the login page"
 TICKET9_DESCRIPTION="Users see a blank page after signing in."
-[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"name":"Interop","details":"made by interop/run.sh"},"id":1}')" = 1 ] \
+[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"Interop","details":"made by interop/run.sh"}},"id":1}')" = 1 ] \
     || die "project 1 was not created as 1"
 for n in 1 2 3 4 5 6 7 8; do
-    id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"projectId":1,"headline":"Ticket '"$n"'"},"id":1}')
+    id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"Ticket '"$n"'"}},"id":1}')
     [ "$id" = "$n" ] || die "ticket $n was created as $id"
 done
-id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'"},"id":1}')
+id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'"}},"id":1}')
 [ "$id" = 9 ] || die "ticket 9 was created as $id"
-CREATED_AT=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAll","params":{"projectId":1},"id":1}' \
-    | python3 -c 'import json, sys; print(next(t["createdAt"] for t in json.load(sys.stdin) if t["id"] == 9))')
-TICKET9_JSON='{"id":9,"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'","status":"new","createdAt":"'"$CREATED_AT"'"}'
+# Ticket 9 as getAll lists it: what it was created with (status 3 "New", type task, project 1
+# "Interop") is checked here; the server's own fields (date, modified, author) are taken as
+# listed. The seeds below must then answer exactly these bytes.
+TICKET9_JSON=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAll","params":{"searchCriteria":{"currentProject":1},"limit":100},"id":1}' \
+    | python3 -c 'import json, re, sys
+tickets = json.load(sys.stdin)
+ids = [t["id"] for t in tickets]
+if ids != list(range(1, 10)):
+    sys.exit(f"getAll listed tickets {ids}, not 1..9")
+t = tickets[8]
+want = {"id": 9, "projectId": 1, "projectName": "Interop", "headline": sys.argv[1],
+        "description": sys.argv[2], "status": 3, "statusLabel": "New", "type": "task",
+        "editorId": None, "milestoneid": None, "sprint": None, "tags": ""}
+wrong = {k: t.get(k) for k, v in want.items() if t.get(k, "(absent)") != v}
+if wrong:
+    sys.exit(f"ticket 9 differs from what was created: {wrong}")
+stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+date, modified = t.get("date"), t.get("modified")
+if not stamp.fullmatch(date or "") or modified != date:
+    sys.exit(f"ticket 9 has date {date!r}, modified {modified!r}")
+print(json.dumps(t, separators=(",", ":"), ensure_ascii=False))' "$TICKET9_HEADLINE" "$TICKET9_DESCRIPTION") \
+    || die "ticket 9 is not what was created"
 
 # The clients use an editor key limited to project 1, minted while the server runs.
 EDITOR_KEY=$("$TICKETS" keys create --data "$DATA" --role editor --project 1 --name interop | tail -n1)

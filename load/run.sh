@@ -69,6 +69,8 @@ trap cleanup EXIT
 # start_server DATA LOG: starts tickets on a free loopback port; sets server_pid and url.
 start_server() {
     local data=$1 log=$2
+    # Created before the server starts, so the first grep below never races its redirection.
+    : >"$log.err"
     RUST_LOG=${RUST_LOG:-info} "$tickets" serve --listen 127.0.0.1:0 --data "$data" \
         >"$log.out" 2>"$log.err" &
     server_pid=$!

@@ -19,6 +19,9 @@ const GET_TICKET = 'leantime.rpc.tickets.getTicket';
 const UPDATE_TICKET = 'leantime.rpc.tickets.updateTicket';
 const GET_PROJECT = 'leantime.rpc.projects.getProject';
 const GET_ALL_PROJECTS = 'leantime.rpc.projects.getAll';
+// Leantime's status ids: 3 new, 1 blocked, 4 in progress, 2 waiting, 0 done, -1 archived.
+const STATUS_NEW = 3;
+const STATUS_DONE = 0;
 const NOT_FOUND = -32002;
 const UNAUTHORIZED = -32001;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -67,8 +70,13 @@ function expectTicket9(ticket) {
   assert.equal(ticket.id, 9);
   assert.equal(ticket.projectId, 1);
   assert.equal(ticket.headline, TICKET9_HEADLINE);
-  assert.equal(ticket.status, 'new');
+  assert.equal(ticket.status, STATUS_NEW);
+  assert.equal(ticket.statusLabel, 'New');
 }
+
+// The params of tickets.updateTicket changing `fields` of this client's own ticket: Leantime's
+// {values: {id, ...}}.
+const updateValues = (fields) => ({ values: { id: OWN_TICKET, ...fields } });
 
 // Non-ASCII on purpose: jayson sends raw UTF-8 (Python's json sends \\u escapes).
 const freshHeadline = () => `${CLIENT} notified ${crypto.randomUUID().slice(0, 8)} \u00e9\u2713\u{1f600}`;
@@ -112,7 +120,7 @@ async function main() {
   await run('notification', async () => {
     const headline = freshHeadline();
     bodies.length = 0;
-    const answer = await call(client, UPDATE_TICKET, { id: OWN_TICKET, headline }, null);
+    const answer = await call(client, UPDATE_TICKET, updateValues({ headline }), null);
     assert.ok(!('id' in bodies[0]), `sent an id: ${JSON.stringify(bodies[0])}`);
     assert.equal(answer, undefined, 'a notification was answered');
     assert.equal((await ownTicket()).headline, headline, 'notification not applied');
@@ -127,7 +135,7 @@ async function main() {
       client.request(GET_PROJECT, { id: 1 }),
       client.request(GET_TICKET, { id: MISSING_TICKET }),
     ];
-    const notification = client.request(UPDATE_TICKET, { id: OWN_TICKET, headline }, null);
+    const notification = client.request(UPDATE_TICKET, updateValues({ headline }), null);
     const answers = await call(client, [calls[0], calls[1], notification, calls[2], calls[3]]);
     assert.ok(Array.isArray(answers), 'batch answer is not an array');
     assert.equal(answers.length, 4, 'one answer per call, none for the notification');
@@ -143,14 +151,15 @@ async function main() {
   await run('notification-only-batch', async () => {
     const headline = freshHeadline();
     const batch = [
-      client.request(UPDATE_TICKET, { id: OWN_TICKET, status: 'done' }, null),
-      client.request(UPDATE_TICKET, { id: OWN_TICKET, headline }, null),
+      client.request(UPDATE_TICKET, updateValues({ status: STATUS_DONE }), null),
+      client.request(UPDATE_TICKET, updateValues({ headline }), null),
     ];
     const answer = await call(client, batch);
     assert.equal(answer, undefined, 'a batch of notifications was answered');
     const ticket = await ownTicket();
     assert.equal(ticket.headline, headline);
-    assert.equal(ticket.status, 'done');
+    assert.equal(ticket.status, STATUS_DONE);
+    assert.equal(ticket.statusLabel, 'Done');
   });
 
   await run('error', async () => {

@@ -19,8 +19,14 @@ MISSING_TICKET = 999_999
 
 GET_TICKET = "leantime.rpc.tickets.getTicket"
 UPDATE_TICKET = "leantime.rpc.tickets.updateTicket"
+PATCH_TICKET = "leantime.rpc.tickets.patch"
 GET_PROJECT = "leantime.rpc.projects.getProject"
 GET_ALL_PROJECTS = "leantime.rpc.projects.getAll"
+
+# Leantime's status ids: 3 new, 1 blocked, 4 in progress, 2 waiting, 0 done, -1 archived.
+STATUS_NEW = 3
+STATUS_BLOCKED = 1
+STATUS_WAITING = 2
 
 NOT_FOUND = -32002
 UNAUTHORIZED = -32001
@@ -43,7 +49,23 @@ def expect_ticket9(ticket):
         ticket.get("headline") == TICKET9_HEADLINE,
         f"ticket 9 has headline {ticket.get('headline')!r}",
     )
-    expect(ticket.get("status") == "new", f"ticket 9 has status {ticket.get('status')!r}")
+    expect(ticket.get("status") == STATUS_NEW, f"ticket 9 has status {ticket.get('status')!r}")
+    expect(
+        ticket.get("statusLabel") == "New",
+        f"ticket 9 has statusLabel {ticket.get('statusLabel')!r}",
+    )
+
+
+def update_values(**fields):
+    """The params of `tickets.updateTicket` changing `fields` of this client's own ticket:
+    Leantime's `{values: {id, ...}}`."""
+    return {"values": {"id": OWN_TICKET, **fields}}
+
+
+def patch_params(**fields):
+    """The params of `tickets.patch` changing `fields` of this client's own ticket: Leantime's
+    `{id, params: {...}}`."""
+    return {"id": OWN_TICKET, "params": fields}
 
 
 def fresh_headline(client):

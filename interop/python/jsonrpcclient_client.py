@@ -15,6 +15,7 @@ from harness import (
     MISSING_TICKET,
     NOT_FOUND,
     OWN_TICKET,
+    STATUS_BLOCKED,
     UNAUTHORIZED,
     UPDATE_TICKET,
     URL,
@@ -22,6 +23,7 @@ from harness import (
     expect,
     expect_ticket9,
     fresh_headline,
+    update_values,
 )
 
 CLIENT = "python-jsonrpcclient"
@@ -79,7 +81,7 @@ def uuid_id():
 
 def notify():
     headline = fresh_headline(CLIENT)
-    note = notification(UPDATE_TICKET, params={"id": OWN_TICKET, "headline": headline})
+    note = notification(UPDATE_TICKET, params=update_values(headline=headline))
     expect("id" not in note, f"notification carries an id: {note!r}")
     response = post(note)
     expect(b"\\ud83d\\ude00" in response.request.body, "the emoji was not sent as a surrogate pair")
@@ -103,7 +105,7 @@ def batch():
         request(GET_PROJECT, params={"id": 1}),
         request(GET_TICKET, params={"id": MISSING_TICKET}),
     ]
-    note = notification(UPDATE_TICKET, params={"id": OWN_TICKET, "headline": headline})
+    note = notification(UPDATE_TICKET, params=update_values(headline=headline))
     body = calls[:2] + [note] + calls[2:]
     response = post(body)
     expect(response.status_code == 200, f"HTTP {response.status_code}")
@@ -130,15 +132,20 @@ def batch():
 def notification_only_batch():
     headline = fresh_headline(CLIENT)
     body = [
-        notification(UPDATE_TICKET, params={"id": OWN_TICKET, "status": "blocked"}),
-        notification(UPDATE_TICKET, params={"id": OWN_TICKET, "headline": headline}),
+        notification(UPDATE_TICKET, params=update_values(status=STATUS_BLOCKED)),
+        notification(UPDATE_TICKET, params=update_values(headline=headline)),
     ]
     response = post(body)
     expect(response.status_code == 200, f"HTTP {response.status_code}")
     expect(response.content == b"", f"answered: {response.content!r}")
     req = request(GET_TICKET, params={"id": OWN_TICKET})
     ticket = ok(post(req), req)
-    expect(ticket["headline"] == headline and ticket["status"] == "blocked", f"got {ticket!r}")
+    expect(
+        ticket["headline"] == headline
+        and ticket["status"] == STATUS_BLOCKED
+        and ticket["statusLabel"] == "Blocked",
+        f"got {ticket!r}",
+    )
 
 
 def error_shape():

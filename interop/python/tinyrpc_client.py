@@ -22,13 +22,15 @@ from harness import (
     MISSING_TICKET,
     NOT_FOUND,
     OWN_TICKET,
+    PATCH_TICKET,
+    STATUS_WAITING,
     UNAUTHORIZED,
-    UPDATE_TICKET,
     URL,
     Reporter,
     expect,
     expect_ticket9,
     fresh_headline,
+    patch_params,
 )
 
 CLIENT = "python-tinyrpc"
@@ -86,7 +88,7 @@ def no_params():
 def notify():
     headline = fresh_headline(CLIENT)
     sent.clear()
-    result = client.call(UPDATE_TICKET, [], {"id": OWN_TICKET, "headline": headline}, one_way=True)
+    result = client.call(PATCH_TICKET, [], patch_params(headline=headline), one_way=True)
     expect(result is None, f"one_way call returned {result!r}")
     body = json.loads(sent[0].request.body)
     expect("id" not in body, f"one_way sent an id: {body!r}")
@@ -113,7 +115,7 @@ def batch():
         [
             (GET_TICKET, [], {"id": 9}, False),
             (GET_TICKET, [9], None, False),
-            (UPDATE_TICKET, [], {"id": OWN_TICKET, "headline": headline}, True),
+            (PATCH_TICKET, [], patch_params(headline=headline), True),
             (GET_PROJECT, [], {"id": 1}, False),
             (GET_TICKET, [], {"id": MISSING_TICKET}, False),
         ]
@@ -138,8 +140,9 @@ def notification_only_batch():
     try:
         client.batch_call(
             [
-                (UPDATE_TICKET, [], {"id": OWN_TICKET, "status": "waiting"}, True),
-                (UPDATE_TICKET, [], {"id": OWN_TICKET, "headline": headline}, True),
+                # A string, as Leantime's PHP forms send every field.
+                (PATCH_TICKET, [], patch_params(status=str(STATUS_WAITING)), True),
+                (PATCH_TICKET, [], patch_params(headline=headline), True),
             ]
         )
     except InvalidReplyError as error:
@@ -152,7 +155,12 @@ def notification_only_batch():
         raise AssertionError("batch_call accepted an empty answer")
     expect(sent[0].status_code == 200 and sent[0].content == b"", "the batch was answered")
     ticket = client.call(GET_TICKET, [OWN_TICKET], None)
-    expect(ticket["headline"] == headline and ticket["status"] == "waiting", f"got {ticket!r}")
+    expect(
+        ticket["headline"] == headline
+        and ticket["status"] == STATUS_WAITING
+        and ticket["statusLabel"] == "Waiting for Approval",
+        f"got {ticket!r}",
+    )
 
 
 def error_shape():

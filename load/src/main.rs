@@ -3,7 +3,7 @@
 //! A bounded load and soak driver for the tickets server. `run` sends a fixed number of HTTP
 //! requests, paced evenly over a fixed time, from a fixed number of connections (one TCP
 //! connection per worker, kept alive), with a fixed mix: reads (`getTicket`, `getAll`), writes
-//! (`addTicket`, `updateTicket`), batches of 5, and about 2% bad input (unknown method, bad
+//! (`addTicket`, `updateTicket`, `patch`), batches of 5, and about 2% bad input (unknown method, bad
 //! params, invalid JSON, bad key) whose errors are expected and counted apart. Every answer is
 //! checked; every acknowledged write is recorded and read back at the end (`verify` reads a
 //! saved ledger back again, e.g. after a restart). The server's RSS and open file descriptors
@@ -30,7 +30,18 @@ const NS: &str = "leantime.rpc";
 const SEED_TICKETS: usize = 10;
 /// Projects that take the writes.
 const WRITE_PROJECTS: usize = 4;
-const STATUSES: [&str; 5] = ["new", "in_progress", "waiting", "blocked", "done"];
+/// Leantime's status ids and their labels (3 new, 1 blocked, 4 in progress, 2 waiting, 0 done,
+/// -1 archived), as `statusLabel` must name them.
+const STATUSES: [(i64, &str); 6] = [
+    (3, "New"),
+    (1, "Blocked"),
+    (4, "In Progress"),
+    (2, "Waiting for Approval"),
+    (0, "Done"),
+    (-1, "Archived"),
+];
+/// A new ticket's status.
+const STATUS_NEW: i64 = 3;
 /// One request that takes longer than this is an unexpected error.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -237,7 +248,13 @@ struct Fixture {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Expect {
     headline: String,
-    status: &'static str,
+    /// The status id.
+    status: i64,
+}
+
+/// The label of a status id (`None` for an id that is not Leantime's).
+fn status_label(status: i64) -> Option<&'static str> {
+    STATUSES.iter().find(|s| s.0 == status).map(|s| s.1)
 }
 
 #[derive(Debug, Default)]
@@ -390,7 +407,7 @@ impl Worker {
         self.stats.calls += 1;
         let body = call(
             "tickets.getAll",
-            json!({"projectId": self.fixture.read_project}),
+            json!({"searchCriteria": {"currentProject": self.fixture.read_project}}),
             1,
         );
         let answer = self.conn.rpc(body.to_string()).await?;
@@ -411,14 +428,14 @@ impl Worker {
         let headline = self.headline();
         let body = call(
             "tickets.addTicket",
-            json!({"projectId": project, "headline": headline}),
+            json!({"values": {"projectId": project, "headline": headline}}),
             id,
         );
         (
             body,
             Expect {
                 headline,
-                status: "new",
+                status: STATUS_NEW,
             },
         )
     }
@@ -440,18 +457,27 @@ impl Worker {
     }
 
     /// An update of one of this worker's tickets: (its index in `own`, the call, the new state).
+    /// Half are `updateTicket {values: {id, ...}}`, half `patch {id, params: {...}}`.
     fn update_call(&mut self, id: usize) -> (usize, Value, Expect) {
         let i = self.pick_own();
         let ticket = self.own[i].0;
         let expect = Expect {
             headline: self.headline(),
-            status: STATUSES[self.rng.below(STATUSES.len())],
+            status: STATUSES[self.rng.below(STATUSES.len())].0,
         };
-        let body = call(
-            "tickets.updateTicket",
-            json!({"id": ticket, "headline": expect.headline, "status": expect.status}),
-            id,
-        );
+        let body = if self.rng.below(2) == 0 {
+            call(
+                "tickets.updateTicket",
+                json!({"values": {"id": ticket, "headline": expect.headline, "status": expect.status}}),
+                id,
+            )
+        } else {
+            call(
+                "tickets.patch",
+                json!({"id": ticket, "params": {"headline": expect.headline, "status": expect.status}}),
+                id,
+            )
+        };
         (i, body, expect)
     }
 
@@ -471,7 +497,7 @@ impl Worker {
             other => {
                 let (id, _) = self.own.swap_remove(i);
                 self.stats.uncertain.push(id);
-                Err(format!("updateTicket {id}: {other:?}"))
+                Err(format!("update of ticket {id}: {other:?}"))
             }
         }
     }
@@ -510,7 +536,7 @@ impl Worker {
         };
         let list = call(
             "tickets.getAll",
-            json!({"projectId": self.fixture.read_project}),
+            json!({"searchCriteria": {"currentProject": self.fixture.read_project}}),
             3,
         );
         let projects = call("projects.getAll", json!({}), 4);
@@ -563,7 +589,7 @@ impl Worker {
                 key,
                 call(
                     "tickets.addTicket",
-                    json!({"projectId": "not a number", "headline": "x"}),
+                    json!({"values": {"projectId": "not a number", "headline": "x"}}),
                     1,
                 )
                 .to_string(),
@@ -604,6 +630,7 @@ fn check_ticket(ticket: &Value, id: i64, expect: &Expect) -> Result<(), String> 
     if ticket["id"] == json!(id)
         && ticket["headline"] == json!(expect.headline)
         && ticket["status"] == json!(expect.status)
+        && ticket["statusLabel"] == json!(status_label(expect.status))
     {
         Ok(())
     } else {
@@ -635,7 +662,7 @@ async fn set_up(target: &Arc<Target>) -> Result<(Fixture, BTreeMap<i64, Expect>)
     let mut conn = Conn::new(Arc::clone(target));
     let add_project = async |conn: &mut Conn, name: String| -> Result<i64, String> {
         let answer = conn
-            .rpc(call("projects.addProject", json!({"name": name}), 1).to_string())
+            .rpc(call("projects.addProject", json!({"values": {"name": name}}), 1).to_string())
             .await?;
         result(&answer)?
             .as_i64()
@@ -652,7 +679,7 @@ async fn set_up(target: &Arc<Target>) -> Result<(Fixture, BTreeMap<i64, Expect>)
         let headline = format!("seed-{k}");
         let body = call(
             "tickets.addTicket",
-            json!({"projectId": read_project, "headline": headline}),
+            json!({"values": {"projectId": read_project, "headline": headline}}),
             1,
         );
         let answer = conn.rpc(body.to_string()).await?;
@@ -664,7 +691,7 @@ async fn set_up(target: &Arc<Target>) -> Result<(Fixture, BTreeMap<i64, Expect>)
             id,
             Expect {
                 headline,
-                status: "new",
+                status: STATUS_NEW,
             },
         );
     }
@@ -698,7 +725,8 @@ async fn preload(
                     .iter()
                     .enumerate()
                     .map(|(i, j)| {
-                        let params = json!({"projectId": projects[j % WRITE_PROJECTS], "headline": format!("pre-{j}")});
+                        let values = json!({"projectId": projects[j % WRITE_PROJECTS], "headline": format!("pre-{j}")});
+                        let params = json!({ "values": values });
                         call("tickets.addTicket", params, i)
                     })
                     .collect();
@@ -712,7 +740,7 @@ async fn preload(
                     let id = result(a)?.as_i64().ok_or_else(|| format!("preload: {a}"))?;
                     let expect = Expect {
                         headline: format!("pre-{}", chunk[i]),
-                        status: "new",
+                        status: STATUS_NEW,
                     };
                     made.insert(id, expect);
                 }
@@ -813,7 +841,8 @@ fn read_ledger(path: &PathBuf) -> Result<BTreeMap<i64, Expect>, String> {
             let id = parts.next().and_then(|p| p.parse().ok());
             let status = parts
                 .next()
-                .and_then(|s| STATUSES.iter().find(|k| **k == s).copied());
+                .and_then(|s| s.parse::<i64>().ok())
+                .filter(|s| status_label(*s).is_some());
             let headline = parts.next().map(str::to_owned);
             match (id, status, headline) {
                 (Some(id), Some(status), Some(headline)) => Ok((id, Expect { headline, status })),

@@ -15,11 +15,14 @@ use serde_json::Value;
 
 const CLIENT: &str = "rust-jsonrpsee";
 const GET_TICKET: &str = "leantime.rpc.tickets.getTicket";
-const UPDATE_TICKET: &str = "leantime.rpc.tickets.updateTicket";
+const PATCH_TICKET: &str = "leantime.rpc.tickets.patch";
 const GET_PROJECT: &str = "leantime.rpc.projects.getProject";
 const GET_ALL_PROJECTS: &str = "leantime.rpc.projects.getAll";
 const MISSING_TICKET: i64 = 999_999;
 const NOT_FOUND: i32 = -32002;
+/// Leantime's status id of a new ticket (3 new, 1 blocked, 4 in progress, 2 waiting, 0 done,
+/// -1 archived).
+const STATUS_NEW: i64 = 3;
 
 type Outcome = Result<(), String>;
 
@@ -70,8 +73,11 @@ fn check_ticket9(env: &Env, ticket: &Value) -> Outcome {
     ensure(ticket["headline"] == env.ticket9_headline.as_str(), || {
         format!("headline {}", ticket["headline"])
     })?;
-    ensure(ticket["status"] == "new", || {
+    ensure(ticket["status"] == STATUS_NEW, || {
         format!("status {}", ticket["status"])
+    })?;
+    ensure(ticket["statusLabel"] == "New", || {
+        format!("statusLabel {}", ticket["statusLabel"])
     })
 }
 
@@ -124,11 +130,12 @@ async fn no_params(c: &HttpClient) -> Outcome {
 
 async fn notification(env: &Env, c: &HttpClient) -> Outcome {
     let headline = fresh_headline("single");
+    // Leantime's `tickets.patch {id, params: {...}}`.
     c.notification(
-        UPDATE_TICKET,
+        PATCH_TICKET,
         named(&[
             ("id", env.own_ticket.into()),
-            ("headline", headline.as_str().into()),
+            ("params", serde_json::json!({ "headline": headline })),
         ]),
     )
     .await
