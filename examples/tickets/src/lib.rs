@@ -47,6 +47,9 @@ pub struct Options {
     /// How long a verified key is trusted at most before the store is asked again; changes made
     /// with `tickets keys` apply within 250 ms regardless. Zero asks the store on every request.
     pub key_cache_ttl: Duration,
+    /// Answer scalar results as one-element arrays (`[42]`, `[true]`), as Leantime 3.8 and
+    /// earlier did, for clients written against those versions. Off by default (Leantime 3.9).
+    pub scalar_results_in_arrays: bool,
 }
 
 impl Options {
@@ -56,6 +59,7 @@ impl Options {
             data_dir: data_dir.into(),
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL,
+            scalar_results_in_arrays: false,
         }
     }
 }
@@ -148,6 +152,7 @@ impl App {
             .authenticator(auth)
             .default_role(Role::Admin)
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
+            .scalar_results_in_arrays(options.scalar_results_in_arrays)
             .service(Projects::new(db.clone()))
             .service(Tickets::new(db.clone()))
             .service(Users::new(db.clone()))

@@ -56,6 +56,10 @@ struct ServeArgs {
     /// request.
     #[arg(long, value_name = "SECS", default_value_t = leanrpc_keys::DEFAULT_CACHE_TTL.as_secs())]
     key_cache_ttl: u64,
+    /// Answer scalar results as one-element arrays (`[42]`, `[true]`), as Leantime 3.8 and
+    /// earlier did, for clients written against those versions (off: plain values, as 3.9).
+    #[arg(long)]
+    scalar_results_in_arrays: bool,
 }
 
 impl Default for ServeArgs {
@@ -65,6 +69,7 @@ impl Default for ServeArgs {
             data: PathBuf::from(DEFAULT_DATA_DIR),
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
+            scalar_results_in_arrays: false,
         }
     }
 }
@@ -100,6 +105,7 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         data_dir: args.data.clone(),
         rate_limit: args.rate_limit,
         key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
+        scalar_results_in_arrays: args.scalar_results_in_arrays,
     })?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;

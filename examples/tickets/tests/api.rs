@@ -444,3 +444,51 @@ async fn a_batch_is_authorized_call_by_call() {
         1
     );
 }
+
+/// `--scalar-results-in-arrays`: what clients written for Leantime 3.8 read (`result[0]`).
+#[tokio::test]
+async fn scalar_results_come_in_arrays_for_leantime_3_8_clients() {
+    let old = TicketsServer::start(&["--scalar-results-in-arrays"]);
+    let key = old.owner.clone();
+    let p = old
+        .ok(
+            &key,
+            "projects.addProject",
+            json!({"values": {"name": "Old"}}),
+        )
+        .await;
+    assert!(p.is_array(), "addProject answers [id]: {p}");
+    let t = old
+        .ok(
+            &key,
+            "tickets.addTicket",
+            json!({"values": {"projectId": p[0], "headline": "Legacy"}}),
+        )
+        .await;
+    assert_eq!(
+        t.as_array().map(Vec::len),
+        Some(1),
+        "addTicket answers [id]: {t}"
+    );
+    let patched = old
+        .ok(
+            &key,
+            "tickets.patch",
+            json!({"id": t[0], "params": {"headline": "Renamed"}}),
+        )
+        .await;
+    assert!(patched.is_array(), "patch answers [bool]: {patched}");
+    // Objects are answered as they are.
+    let ticket = old.ok(&key, "tickets.getTicket", json!({"id": t[0]})).await;
+    assert_eq!(ticket["headline"], "Renamed");
+    // Without the flag (the default), the same calls answer plain values.
+    let new = TicketsServer::start(&[]);
+    let p = new
+        .ok(
+            &new.owner,
+            "projects.addProject",
+            json!({"values": {"name": "New"}}),
+        )
+        .await;
+    assert!(p.is_i64(), "addProject answers the id itself: {p}");
+}
