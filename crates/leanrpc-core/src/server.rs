@@ -693,6 +693,11 @@ impl Server {
             Ok(()) => response::close_result(out, id),
             Err(error) => {
                 out.truncate(start);
+                // A refused result can leave megabytes of capacity behind; a call that waited
+                // keeps its buffer until the whole batch is done, so give them back now.
+                if out.capacity() - out.len() > SPARE_AFTER_REFUSAL {
+                    out.shrink_to(out.len() + 1024);
+                }
                 response::write_error(out, &error, Some(id));
             }
         }
@@ -810,6 +815,9 @@ struct CallTimeout {
     timer: Arc<dyn Timer>,
     limit: Duration,
 }
+
+/// Spare capacity a response buffer may keep after a result was refused (1 MiB).
+const SPARE_AFTER_REFUSAL: usize = 1024 * 1024;
 
 /// Whether `item` gets an answer (everything but a notification does).
 fn is_answered(item: &Item<'_>) -> bool {
