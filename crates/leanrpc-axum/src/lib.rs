@@ -409,6 +409,10 @@ impl HeaderSource for Headers<'_> {
         };
         value.map(HeaderValue::as_bytes)
     }
+
+    fn header_count(&self, name: &str) -> usize {
+        self.0.get_all(name).iter().count()
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM: pass it to [`serve`] for a graceful stop.

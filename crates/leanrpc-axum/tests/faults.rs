@@ -436,7 +436,7 @@ async fn a_result_over_the_response_limit_is_a_server_error() {
     assert_eq!(
         answer,
         json!({"jsonrpc": "2.0", "error": {"code": -32000, "message": "Server error",
-            "data": "response too large"}, "id": 1})
+            "data": "response too large: the result is over max_response_bytes (1024 bytes)"}, "id": 1})
     );
     // In a batch, only the oversized call fails.
     let batch = json!([

@@ -8,8 +8,15 @@ use crate::error::RpcError;
 
 /// Read access to the HTTP request headers, whatever the HTTP stack.
 pub trait HeaderSource: Send + Sync {
-    /// The value of header `name` (lowercase), if present.
+    /// The value of header `name` (lowercase), if present (the first, if it is repeated).
     fn header(&self, name: &str) -> Option<&[u8]>;
+
+    /// How many times header `name` (lowercase) is present. The server refuses a request that
+    /// repeats `x-api-key`, so a source whose headers can repeat (every HTTP stack's) must
+    /// count them; the default, for sources that hold each name at most once, is 0 or 1.
+    fn header_count(&self, name: &str) -> usize {
+        usize::from(self.header(name).is_some())
+    }
 }
 
 /// A request without headers (in-process dispatch).
@@ -28,6 +35,12 @@ impl HeaderSource for Vec<(&str, &[u8])> {
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| *v)
+    }
+
+    fn header_count(&self, name: &str) -> usize {
+        self.iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
     }
 }
 

@@ -145,8 +145,9 @@ impl Server {
         if !wanted {
             return None;
         }
-        let host = crate::page::host_for_page(req.headers.header("host"));
-        let body = page.replace(crate::page::HOST_MARKER, host).into_bytes();
+        // The same bytes for every request: nothing of the request (its `Host` least of all)
+        // goes into the page.
+        let body = page.as_bytes().to_vec();
         let headers = vec![
             ("content-type", Cow::Borrowed("text/html; charset=utf-8")),
             // Nothing but the inline style: no scripts, no frames, no requests.
@@ -219,6 +220,23 @@ impl Server {
         let Some(auth) = self.authenticator() else {
             return HttpResponse::json(200, self.answer(&envelope, None, req.headers).await);
         };
+        let unauthorized = |error: RpcError| {
+            let id = match &envelope {
+                Envelope::Single(Item::Call(call)) => call.id,
+                Envelope::Single(Item::Invalid { id, .. }) => *id,
+                Envelope::Batch(_) => None,
+            };
+            HttpResponse::json(401, response::error_body(&error, id))
+        };
+        // Two keys are not one: which would count depends on the stack (first, last, joined),
+        // and a proxy in front may check one while the server reads the other.
+        if req.headers.header_count(API_KEY_HEADER) > 1 {
+            tracing::debug!(peer = ?req.peer, "refused a request with several x-api-key headers");
+            return unauthorized(
+                RpcError::unauthorized()
+                    .data("send one x-api-key header; this request has several"),
+            );
+        }
         let credentials = Credentials {
             api_key: req.headers.header(API_KEY_HEADER),
             peer: req.peer,
@@ -230,15 +248,7 @@ impl Server {
             }
             Err(error) => {
                 tracing::debug!(?error, peer = ?req.peer, "authentication failed");
-                let id = match &envelope {
-                    Envelope::Single(Item::Call(call)) => call.id,
-                    Envelope::Single(Item::Invalid { id, .. }) => *id,
-                    Envelope::Batch(_) => None,
-                };
-                return HttpResponse::json(
-                    401,
-                    response::error_body(&RpcError::unauthorized(), id),
-                );
+                return unauthorized(RpcError::unauthorized());
             }
         };
         let calls = match &envelope {

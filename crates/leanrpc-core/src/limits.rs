@@ -15,6 +15,13 @@ pub struct Limits {
     pub max_query_bytes: usize,
     /// Largest single result, in bytes (default 16 MiB). Over it: -32000 for that call.
     pub max_response_bytes: usize,
+    /// Most result bytes one request may answer with in all, shared by the calls of a batch
+    /// (default 16 MiB). Results are charged in the order they are produced; a call whose
+    /// result would go over what is left gets -32000 and the others still answer. Envelopes
+    /// and error objects come on top, so a response holds at most this many bytes plus a few
+    /// hundred per call. Without it, a batch of 1,000 calls could answer with 1,000 times
+    /// [`max_response_bytes`](Self::max_response_bytes).
+    pub max_total_response_bytes: usize,
     /// How many calls of one batch run at the same time (default 32).
     pub batch_concurrency: usize,
     /// How long an HTTP adapter waits for a complete request body (default 30 s): a client
@@ -36,6 +43,7 @@ impl Default for Limits {
             max_depth: 64,
             max_query_bytes: 16 * 1024,
             max_response_bytes: 16 * 1024 * 1024,
+            max_total_response_bytes: 16 * 1024 * 1024,
             batch_concurrency: 32,
             body_read_timeout: std::time::Duration::from_secs(30),
         }

@@ -2,7 +2,9 @@
 //!
 //! No external assets and no JavaScript: the CSS is inline, the examples fold with `<details>`,
 //! and every text that comes from the code (doc comments, names, schemas) is escaped. The page
-//! is rendered once; only the host in the example `URL=` line is filled in per request.
+//! is rendered once, at build time: nothing in it comes from the request (a `Host` header copied
+//! into the example `URL=` line would let whoever sets it, or a cache in between, point readers'
+//! keys at another server).
 
 use std::fmt::Write as _;
 
@@ -12,12 +14,9 @@ use serde_json::Value;
 use crate::discover::{MethodDoc, OPENRPC_VERSION, Reference};
 use crate::error::ErrorCode;
 
-/// Stands for the request's host in the rendered page. Escaped text never holds a raw `<`, so
-/// the marker cannot come from a doc comment.
-pub(crate) const HOST_MARKER: &str = "<leanrpc-host>";
-
-/// Renders the reference page.
-pub(crate) fn render(reference: &Reference) -> String {
+/// Renders the reference page. `public_url` is the server's address as the operator configured
+/// it (`ServerBuilder::public_url`); without it the example `URL=` line holds a placeholder.
+pub(crate) fn render(reference: &Reference, public_url: Option<&str>) -> String {
     let mut out = String::with_capacity(32 * 1024);
     let title = esc(&reference.title);
     let _ = write!(
@@ -26,7 +25,7 @@ pub(crate) fn render(reference: &Reference) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} · API reference</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
     );
-    header(reference, &mut out);
+    header(reference, public_url, &mut out);
     out.push_str("<div class=\"layout\">\n");
     nav(reference, &mut out);
     out.push_str("<main>\n");
@@ -57,7 +56,7 @@ pub(crate) fn render(reference: &Reference) -> String {
     out
 }
 
-fn header(reference: &Reference, out: &mut String) {
+fn header(reference: &Reference, public_url: Option<&str>, out: &mut String) {
     let _ = write!(
         out,
         "<header>\n<h1>{}</h1>\n<p class=\"meta\">API reference · version {} · JSON-RPC 2.0 at \
@@ -72,10 +71,17 @@ fn header(reference: &Reference, out: &mut String) {
     } else {
         ""
     };
+    let (intro, base) = match public_url {
+        Some(url) => ("", esc(url.trim_end_matches('/'))),
+        None => (
+            " (put this server's address in place of <code>HOST</code>)",
+            "https://HOST".to_owned(),
+        ),
+    };
     let _ = write!(
         out,
-        "<p>The examples below use two shell variables:</p>\n\
-         <pre class=\"setup\"><code>URL=http://{HOST_MARKER}{}{key}</code></pre>\n</header>\n",
+        "<p>The examples below use two shell variables{intro}:</p>\n\
+         <pre class=\"setup\"><code>URL={base}{}{key}</code></pre>\n</header>\n",
         esc(&reference.path),
     );
 }
@@ -488,19 +494,6 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
-/// The host for the example `URL=` line: the request's `Host` header when it is a plain host
-/// name or address with an optional port, `localhost` otherwise.
-pub(crate) fn host_for_page(host: Option<&[u8]>) -> &str {
-    host.and_then(|h| std::str::from_utf8(h).ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("localhost")
-}
-
 const CSS: &str = r#"
 :root{--ink:#1d2330;--muted:#5b6475;--line:#dde2ea;--soft:#f5f7fa;--accent:#2456c7;--code:#f0f3f8;--ok:#166b3a;--warn:#8a5300}
 *{box-sizing:border-box}
@@ -572,13 +565,5 @@ mod tests {
             "use <code>a&lt;b</code> and <code>c</code>"
         );
         assert_eq!(inline("odd ` tick"), "odd ` tick");
-    }
-
-    #[test]
-    fn host_is_only_taken_when_plain() {
-        assert_eq!(host_for_page(Some(b"127.0.0.1:8080")), "127.0.0.1:8080");
-        assert_eq!(host_for_page(Some(b"[::1]:80")), "[::1]:80");
-        assert_eq!(host_for_page(Some(b"evil<script>")), "localhost");
-        assert_eq!(host_for_page(None), "localhost");
     }
 }

@@ -1,5 +1,7 @@
 //! Writing response objects straight into the response buffer.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::envelope::{Id, NULL_ID};
 use crate::error::RpcError;
 
@@ -49,8 +51,119 @@ pub(crate) fn error_body(error: &RpcError, id: Option<Id<'_>>) -> Vec<u8> {
     out
 }
 
+/// What is left of one request's response budget
+/// ([`Limits::max_total_response_bytes`](crate::Limits::max_total_response_bytes)), shared by
+/// the calls of a batch.
+#[derive(Debug)]
+pub(crate) struct ResponseBudget {
+    total: usize,
+    left: AtomicUsize,
+}
+
+impl ResponseBudget {
+    /// A budget of `total` result bytes.
+    pub(crate) fn new(total: usize) -> Self {
+        Self {
+            total,
+            left: AtomicUsize::new(total),
+        }
+    }
+
+    /// Charges a result of `len` bytes, or refuses it: over `per_call` (the per-result cap,
+    /// which charges nothing) or over what is left of the budget (which is left as it was, so
+    /// a smaller result after it may still fit).
+    pub(crate) fn charge(&self, len: usize, per_call: usize) -> Result<(), RpcError> {
+        if len > per_call {
+            return Err(over_result_cap(per_call));
+        }
+        // The calls of one request are all polled by the task that answers it, never at the
+        // same time, so a plain load and store cannot race; the atomic only makes the budget
+        // `Sync`, as a future that may move between threads needs.
+        let left = self.left.load(Ordering::Relaxed);
+        match left.checked_sub(len) {
+            Some(rest) => {
+                self.left.store(rest, Ordering::Relaxed);
+                Ok(())
+            }
+            None => Err(over_budget(self.total)),
+        }
+    }
+}
+
+/// The -32000 for a result over `max_response_bytes`; out of line, so that the accounting on
+/// every call's path stays small.
+#[cold]
+fn over_result_cap(limit: usize) -> RpcError {
+    RpcError::server_error().data(format!(
+        "response too large: the result is over max_response_bytes ({limit} bytes)"
+    ))
+}
+
+/// The -32000 for a result over what is left of `max_total_response_bytes`.
+#[cold]
+fn over_budget(total: usize) -> RpcError {
+    RpcError::server_error().data(format!(
+        "response too large: the results of this request together would be over \
+         max_total_response_bytes ({total} bytes); send fewer calls per batch"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn data(error: RpcError) -> String {
+        assert_eq!(error.code(), crate::ErrorCode::SERVER_ERROR);
+        error
+            .data_value()
+            .and_then(|d| d.as_str())
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_budget_is_spent_to_the_last_byte_and_no_further() {
+        let budget = ResponseBudget::new(100);
+        assert!(budget.charge(60, 1000).is_ok());
+        assert!(budget.charge(40, 1000).is_ok(), "exactly at the limit");
+        let over = budget.charge(1, 1000).unwrap_err();
+        assert_eq!(
+            data(over),
+            "response too large: the results of this request together would be over \
+             max_total_response_bytes (100 bytes); send fewer calls per batch"
+        );
+        assert!(budget.charge(0, 1000).is_ok());
+    }
+
+    #[test]
+    fn one_byte_over_what_is_left_is_refused_and_charges_nothing() {
+        let budget = ResponseBudget::new(100);
+        assert!(budget.charge(30, 1000).is_ok());
+        assert!(
+            budget.charge(71, 1000).is_err(),
+            "one byte over what is left"
+        );
+        // The refused result took nothing: what was left still fits exactly.
+        assert!(budget.charge(70, 1000).is_ok());
+        assert!(budget.charge(1, 1000).is_err());
+    }
+
+    #[test]
+    fn a_result_over_the_per_call_cap_is_refused_without_spending_the_budget() {
+        let budget = ResponseBudget::new(100);
+        let over = budget.charge(51, 50).unwrap_err();
+        assert_eq!(
+            data(over),
+            "response too large: the result is over max_response_bytes (50 bytes)"
+        );
+        assert!(budget.charge(50, 50).is_ok(), "exactly at the per-call cap");
+        assert!(
+            budget.charge(50, 50).is_ok(),
+            "the refused result took nothing"
+        );
+        assert!(budget.charge(1, 50).is_err());
+    }
+
     #[test]
     fn scalars_go_in_arrays_and_containers_stay() {
         let wrap = |result: &str| {

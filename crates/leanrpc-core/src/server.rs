@@ -22,7 +22,7 @@ use crate::limits::Limits;
 use crate::page;
 use crate::params::Params;
 use crate::registry::{self, Answer, Invocation, MethodDef, RpcService};
-use crate::response;
+use crate::response::{self, ResponseBudget};
 
 /// Method names to indexes into `Inner::methods`. The keys are the server's own names, fixed at
 /// build time, so a client only picks what is looked up, never the table's layout: a fast
@@ -103,6 +103,11 @@ pub enum BuildError {
         /// The service type.
         type_name: &'static str,
     },
+    /// The public URL given to [`ServerBuilder::public_url`] is not an `http(s)://` URL.
+    PublicUrl {
+        /// The value given.
+        url: String,
+    },
 }
 
 impl fmt::Display for BuildError {
@@ -125,6 +130,11 @@ impl fmt::Display for BuildError {
             BuildError::DuplicateService { type_name } => {
                 write!(f, "service `{type_name}` is mounted twice")
             }
+            BuildError::PublicUrl { url } => write!(
+                f,
+                "public URL `{url}` must start with `http://` or `https://` and hold no spaces \
+                 or control characters (for example `https://api.example.com`)"
+            ),
         }
     }
 }
@@ -153,6 +163,7 @@ pub struct ServerBuilder {
     title: Option<String>,
     version: String,
     scalar_results_in_arrays: bool,
+    public_url: Option<String>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -188,6 +199,7 @@ impl Default for ServerBuilder {
             title: None,
             version: "0.0.0".to_owned(),
             scalar_results_in_arrays: false,
+            public_url: None,
         }
     }
 }
@@ -255,6 +267,16 @@ impl ServerBuilder {
         self
     }
 
+    /// The server's public address as clients reach it (`https://api.example.com`, without the
+    /// endpoint path), shown in the reference page's example `URL=` line. Unset (the default),
+    /// the page shows a placeholder: it never copies the request's `Host` header, which whoever
+    /// sends the request controls. [`build`](Self::build) refuses a value that is not an
+    /// `http://` or `https://` URL.
+    pub fn public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into());
+        self
+    }
+
     /// The API's title and version, for the discovery document and the reference page
     /// (defaults: the namespace, or `"JSON-RPC API"`, and `"0.0.0"`).
     pub fn api_info(mut self, title: impl Into<String>, version: impl Into<String>) -> Self {
@@ -304,6 +326,12 @@ impl ServerBuilder {
 
     /// Builds the server, checking that names do not collide.
     pub fn build(self) -> Result<Server, BuildError> {
+        if let Some(url) = &self.public_url {
+            let scheme = url.starts_with("http://") || url.starts_with("https://");
+            if !scheme || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(BuildError::PublicUrl { url: url.clone() });
+            }
+        }
         let prefix = self
             .namespace
             .as_deref()
@@ -381,7 +409,9 @@ impl ServerBuilder {
             )
         });
         let page = match &reference {
-            Some(reference) if self.reference_page => Some(page::render(reference)),
+            Some(reference) if self.reference_page => {
+                Some(page::render(reference, self.public_url.as_deref()))
+            }
             _ => None,
         };
         Ok(Server {
@@ -447,16 +477,14 @@ impl Server {
         self.inner.discovery.then(|| reference.document(caller))
     }
 
-    /// The reference page as rendered at build time, with `<leanrpc-host>` standing for the
-    /// request's host; `None` when the page is off.
+    /// The reference page as rendered at build time; `None` when the page is off.
     pub(crate) fn page(&self) -> Option<&str> {
         self.inner.page.as_deref()
     }
 
-    /// The rendered reference page, for the given `Host`; `None` when the page is off.
-    pub fn reference_html(&self, host: Option<&str>) -> Option<String> {
-        let host = page::host_for_page(host.map(str::as_bytes));
-        self.page().map(|p| p.replace(page::HOST_MARKER, host))
+    /// The rendered reference page, the same for every request; `None` when the page is off.
+    pub fn reference_html(&self) -> Option<&str> {
+        self.page()
     }
 
     /// Resolves a method name as a client sent it to the method it calls.
@@ -538,58 +566,102 @@ impl Server {
         caller: Option<&Caller>,
         headers: &dyn HeaderSource,
     ) -> Vec<u8> {
+        let budget = ResponseBudget::new(self.inner.limits.max_total_response_bytes);
         match envelope {
             Envelope::Single(item) => {
                 let mut out = Vec::with_capacity(128);
-                self.answer_item(item, caller, headers, &mut out).await;
+                self.answer_item(item, caller, headers, &budget, &mut out)
+                    .await;
                 out
             }
-            Envelope::Batch(items) => {
-                let limit = self.inner.limits.batch_concurrency.max(1);
-                let mut answers: Vec<Vec<u8>> = Vec::with_capacity(items.len());
-                let mut waiting = Vec::new();
-                for (index, item) in items.iter().enumerate() {
-                    let mut call = Box::pin(self.answer_owned(item, caller, headers));
-                    // Each call runs inline until it first waits, so a batch of calls that
-                    // never wait costs no scheduling at all. Calls that wait join a queue that
-                    // runs at most `limit` at a time; once `limit` calls are waiting, the rest
-                    // are queued without being started.
-                    if waiting.len() < limit {
-                        let mut cx = Context::from_waker(Waker::noop());
-                        if let Poll::Ready(answer) = call.as_mut().poll(&mut cx) {
-                            answers.push(answer);
-                            continue;
-                        }
-                    }
-                    answers.push(Vec::new());
-                    waiting.push((index, call));
-                }
-                if !waiting.is_empty() {
-                    // Built before the first await, so no closure type is held across it
-                    // (which would make Send-ness depend on lifetimes the compiler cannot prove).
-                    let tasks: Vec<_> = waiting
-                        .into_iter()
-                        .map(|(index, call)| async move { (index, call.await) })
-                        .collect();
-                    let mut done = futures_util::stream::iter(tasks).buffer_unordered(limit);
-                    while let Some((index, answer)) = done.next().await {
-                        answers[index] = answer;
-                    }
-                }
-                join_batch(answers)
-            }
+            Envelope::Batch(items) => self.answer_batch(items, caller, headers, &budget).await,
         }
     }
 
-    async fn answer_owned(
+    /// Answers a batch, writing each answer in request order straight into the buffer that
+    /// becomes the response body: no answer is kept apart and copied again to join them.
+    ///
+    /// Each call receives the buffer written so far, appends its answer and hands it back.
+    /// A call that has to wait keeps the buffer it holds (it is the segment of the response
+    /// that ends with its answer), and the calls after it start a new segment; the segments
+    /// are joined once every call is done, so only answers that follow a waiting call are
+    /// copied once more.
+    async fn answer_batch(
+        &self,
+        items: &[Item<'_>],
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+        budget: &ResponseBudget,
+    ) -> Vec<u8> {
+        let limit = self.inner.limits.batch_concurrency.max(1);
+        let mut current = Vec::with_capacity(items.len().saturating_mul(64).saturating_add(2));
+        current.push(b'[');
+        let mut segments: Vec<Vec<u8>> = Vec::new();
+        let mut answered = false;
+        let mut waiting = Vec::new();
+        for item in items {
+            // Whether a call is answered is known before it runs, so the separator goes in
+            // before its answer, in place.
+            if is_answered(item) {
+                if answered {
+                    current.push(b',');
+                }
+                answered = true;
+            }
+            let out = std::mem::take(&mut current);
+            let mut call = Box::pin(self.answer_into(item, caller, headers, budget, out));
+            // Each call runs inline until it first waits, so a batch of calls that never wait
+            // costs no scheduling at all. Calls that wait join a queue that runs at most
+            // `limit` at a time; once `limit` calls are waiting, the rest are queued without
+            // being started.
+            if waiting.len() < limit {
+                let mut cx = Context::from_waker(Waker::noop());
+                if let Poll::Ready(out) = call.as_mut().poll(&mut cx) {
+                    current = out;
+                    continue;
+                }
+            }
+            waiting.push((segments.len(), call));
+            segments.push(Vec::new());
+        }
+        segments.push(current);
+        if !waiting.is_empty() {
+            // Built before the first await, so no closure type is held across it
+            // (which would make Send-ness depend on lifetimes the compiler cannot prove).
+            let tasks: Vec<_> = waiting
+                .into_iter()
+                .map(|(segment, call)| async move { (segment, call.await) })
+                .collect();
+            let mut done = futures_util::stream::iter(tasks).buffer_unordered(limit);
+            while let Some((segment, out)) = done.next().await {
+                segments[segment] = out;
+            }
+        }
+        if !answered {
+            return Vec::new();
+        }
+        let mut segments = segments.into_iter();
+        let mut out = segments.next().unwrap_or_default();
+        let rest = segments.as_slice().iter().map(Vec::len).sum::<usize>();
+        out.reserve_exact(rest + 1);
+        for segment in segments {
+            out.extend_from_slice(&segment);
+        }
+        out.push(b']');
+        out
+    }
+
+    /// Appends the answer to `item` to `out` and hands `out` back.
+    async fn answer_into(
         &self,
         item: &Item<'_>,
         caller: Option<&Caller>,
         headers: &dyn HeaderSource,
+        budget: &ResponseBudget,
+        mut out: Vec<u8>,
     ) -> Vec<u8> {
-        let answered = !matches!(item, Item::Call(call) if call.is_notification());
-        let mut out = Vec::with_capacity(if answered { 96 } else { 0 });
-        self.answer_item(item, caller, headers, &mut out).await;
+        self.answer_item(item, caller, headers, budget, &mut out)
+            .await;
         out
     }
 
@@ -598,6 +670,7 @@ impl Server {
         item: &Item<'_>,
         caller: Option<&Caller>,
         headers: &dyn HeaderSource,
+        budget: &ResponseBudget,
         out: &mut Vec<u8>,
     ) {
         match item {
@@ -605,7 +678,7 @@ impl Server {
                 tracing::debug!(reason = why.reason(), "invalid request");
                 response::write_error(out, &RpcError::invalid_request(), *id);
             }
-            Item::Call(call) => self.answer_call(call, caller, headers, out).await,
+            Item::Call(call) => self.answer_call(call, caller, headers, budget, out).await,
         }
     }
 
@@ -614,6 +687,7 @@ impl Server {
         call: &Call<'_>,
         caller: Option<&Caller>,
         headers: &dyn HeaderSource,
+        budget: &ResponseBudget,
         out: &mut Vec<u8>,
     ) {
         let Some(id) = call.id else {
@@ -631,14 +705,19 @@ impl Server {
         if outcome.is_ok() && self.inner.scalar_results_in_arrays {
             response::scalar_in_array(out, start + response::RESULT_PREFIX.len());
         }
-        let result_len = out.len() - start - response::RESULT_PREFIX.len();
-        if outcome.is_ok() && result_len > self.inner.limits.max_response_bytes {
-            outcome = Err(RpcError::server_error().data("response too large"));
+        if outcome.is_ok() {
+            let result_len = out.len() - start - response::RESULT_PREFIX.len();
+            outcome = budget.charge(result_len, self.inner.limits.max_response_bytes);
         }
         match outcome {
             Ok(()) => response::close_result(out, id),
             Err(error) => {
                 out.truncate(start);
+                // A refused result can leave megabytes of capacity behind; a call that waited
+                // keeps its buffer until the whole batch is done, so give them back now.
+                if out.capacity() - out.len() > SPARE_AFTER_REFUSAL {
+                    out.shrink_to(out.len() + 1024);
+                }
                 response::write_error(out, &error, Some(id));
             }
         }
@@ -757,19 +836,10 @@ struct CallTimeout {
     limit: Duration,
 }
 
-fn join_batch(answers: Vec<Vec<u8>>) -> Vec<u8> {
-    let len: usize = answers.iter().map(|a| a.len() + 1).sum();
-    if len == answers.len() {
-        return Vec::new();
-    }
-    let mut out = Vec::with_capacity(len + 1);
-    out.push(b'[');
-    for answer in answers.iter().filter(|a| !a.is_empty()) {
-        if out.len() > 1 {
-            out.push(b',');
-        }
-        out.extend_from_slice(answer);
-    }
-    out.push(b']');
-    out
+/// Spare capacity a response buffer may keep after a result was refused (1 MiB).
+const SPARE_AFTER_REFUSAL: usize = 1024 * 1024;
+
+/// Whether `item` gets an answer (everything but a notification does).
+fn is_answered(item: &Item<'_>) -> bool {
+    !matches!(item, Item::Call(call) if call.is_notification())
 }

@@ -75,6 +75,10 @@ mod glue {
         fn header(&self, name: &str) -> Option<&[u8]> {
             self.0.get(name).map(HeaderValue::as_bytes)
         }
+
+        fn header_count(&self, name: &str) -> usize {
+            self.0.get_all(name).iter().count()
+        }
     }
 
     /// Answers one hyper request with `server`.
