@@ -15,9 +15,9 @@ use std::sync::LazyLock;
 
 use leanrpc_core::params::{self, ParamDef};
 use leanrpc_core::{
-    Access, Answer, HttpRequest, HttpResponse, Invocation, MethodDef, NoHeaders, RpcError,
-    RpcService, Server,
+    Access, Answer, HttpResponse, Invocation, MethodDef, RpcError, RpcService, Server,
 };
+use leanrpc_test_support::Request;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -263,26 +263,12 @@ pub fn servers() -> [&'static Server; 2] {
 
 /// POSTs `body` to `server`'s endpoint.
 pub fn post(server: &Server, body: &[u8]) -> HttpResponse {
-    futures_executor::block_on(server.handle(&HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers: &NoHeaders,
-        body,
-        peer: None,
-    }))
+    Request::post(body).send(server)
 }
 
 /// GETs `server`'s endpoint with `query`.
 pub fn get(server: &Server, query: &str) -> HttpResponse {
-    futures_executor::block_on(server.handle(&HttpRequest {
-        method: "GET",
-        path: "/api/jsonrpc",
-        query: Some(query),
-        headers: &NoHeaders,
-        body: b"",
-        peer: None,
-    }))
+    Request::get(query).send(server)
 }
 
 /// The members of a JSON object in order, duplicates kept, values undecoded.
