@@ -23,6 +23,10 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The JSON-RPC 2.0 specification's example methods, served at the root.
+///
+/// A hand-expanded copy of `examples/spec-server/src/lib.rs` (plus `echo` and `fail`), kept on
+/// purpose: the core's tests and the fuzz targets cannot depend on the macro crate or the
+/// facade, and this copy also shows what the macro's output must look like.
 #[derive(Debug)]
 pub struct Spec;
 
