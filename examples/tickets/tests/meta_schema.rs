@@ -8,6 +8,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -37,15 +38,18 @@ async fn the_document_validates_against_the_openrpc_meta_schema() {
         );
         assert!(npm.status.success(), "npm ci failed: {}", text(&npm));
     }
-    for doc in docs {
-        let node = run(
+    let validate = |doc: &Path| {
+        run(
             Command::new("node")
                 .arg("validate.mjs")
-                .arg(&doc)
+                .arg(doc)
                 .current_dir(&discovery),
             Duration::from_secs(60),
             "node (install Node.js: scripts/ci-deps.sh)",
-        );
+        )
+    };
+    for doc in docs {
+        let node = validate(&doc);
         assert!(
             node.status.success(),
             "{} is not a valid OpenRPC document:\n{}",
@@ -61,13 +65,6 @@ async fn the_document_validates_against_the_openrpc_meta_schema() {
         r#"{"openrpc":"1.3.2","info":{"title":"x"},"methods":[{"name":""}]}"#,
     )
     .unwrap();
-    let node = run(
-        Command::new("node")
-            .arg("validate.mjs")
-            .arg(&broken)
-            .current_dir(&discovery),
-        Duration::from_secs(60),
-        "node",
-    );
+    let node = validate(&broken);
     assert!(!node.status.success(), "{}", text(&node));
 }
