@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the discovery tests (examples/tickets/tests/discover.rs) need before
-# `cargo test --workspace` runs: Debian's chromium for the reference page test, Node.js and npm
-# for the OpenRPC meta-schema test, and the pinned packages of discovery/ (`npm ci`).
+# Installs what the tool-dependent discovery tests need (`cargo test --workspace` itself needs
+# none of it): Debian's chromium for examples/tickets/tests/reference_page.rs (feature
+# `browser-tests`), Node.js and npm for examples/tickets/tests/meta_schema.rs (feature
+# `node-tests`), and the pinned packages of discovery/ (`npm ci`).
 # Installs only what is missing, so it is cheap on a machine that has them.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of leanrpc on a fresh machine: the Rust suites (unit, integration, end-to-end
-# over HTTP, trybuild UI, property, discovery in headless Chromium), the real-client interop
+# over HTTP, trybuild UI, property), the discovery suites that need node and headless Chromium
+# (features `node-tests` and `browser-tests` of the tickets example), the real-client interop
 # suite, a short bounded load run, and each fuzz target briefly. Installs what they need first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +11,11 @@ step() { printf '\n==> %s\n' "$*"; }
 step "test prerequisites: chromium, node and npm, npm ci in discovery/ (scripts/ci-deps.sh)"
 bash scripts/ci-deps.sh
 
-step "cargo test --workspace"
+step "cargo test --workspace (needs nothing beyond cargo)"
 cargo test --workspace
+
+step "discovery with node and Chromium: the OpenRPC meta-schema and the reference page (fail, never skip, when a tool is missing)"
+cargo test -p tickets --features node-tests,browser-tests --test meta_schema --test reference_page
 
 step "interop: real JSON-RPC clients (Python, Node, Rust, curl) against the tickets server"
 bash interop/run.sh

@@ -7,6 +7,7 @@ use leanrpc::{
     AuthError, Authenticator, BoxFuture, BuildError, CallContext, Caller, Credentials, Params,
     Role, RpcError, Server, rpc_service,
 };
+use leanrpc_test_support::caller;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -228,16 +229,6 @@ fn error(code: i32, message: &str, data: Option<&str>) -> String {
         None => {
             format!(r#"{{"jsonrpc":"2.0","error":{{"code":{code},"message":{message}}},"id":1}}"#)
         }
-    }
-}
-
-fn caller(role: Role, projects: Vec<i64>, scopes: &[&str]) -> Caller {
-    Caller {
-        key_id: "k1".into(),
-        name: "test key".into(),
-        role,
-        projects,
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
     }
 }
 

@@ -3,9 +3,9 @@
 //! declared and derived error codes, the role filter of `rpc.discover`, and the reference page.
 
 use leanrpc::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, HttpRequest, Role, RpcError, Server,
-    rpc_service,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, Role, RpcError, Server, rpc_service,
 };
+use leanrpc_test_support::{Request, caller};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -80,13 +80,7 @@ impl Authenticator for Keys {
         };
         Box::pin(async move {
             let role = role.ok_or(AuthError::Rejected)?;
-            Ok(std::sync::Arc::new(Caller {
-                key_id: role.to_string(),
-                name: role.to_string(),
-                role,
-                projects: Vec::new(),
-                scopes: Vec::new(),
-            }))
+            Ok(std::sync::Arc::new(caller(role, Vec::new(), &[])))
         })
     }
 }
@@ -116,16 +110,6 @@ fn method<'d>(doc: &'d Value, name: &str) -> &'d Value {
         .iter()
         .find(|m| m["name"] == format!("acme.rpc.notes.{name}"))
         .unwrap_or_else(|| panic!("{name} in {doc}"))
-}
-
-fn caller(role: Role) -> Caller {
-    Caller {
-        key_id: "k".into(),
-        name: "k".into(),
-        role,
-        projects: Vec::new(),
-        scopes: Vec::new(),
-    }
 }
 
 #[test]
@@ -199,7 +183,7 @@ fn docs_and_error_codes_are_listed() {
 #[test]
 fn a_key_sees_only_the_methods_it_may_call() {
     let s = server(true);
-    let reader = discover(&s, Some(&caller(Role::Readonly)));
+    let reader = discover(&s, Some(&caller(Role::Readonly, Vec::new(), &[])));
     let names: Vec<&str> = reader["methods"]
         .as_array()
         .unwrap()
@@ -208,7 +192,7 @@ fn a_key_sees_only_the_methods_it_may_call() {
         .collect();
     assert!(!names.contains(&"acme.rpc.notes.putOpaque"), "{names:?}");
     assert_eq!(names.len(), 5);
-    let editor = discover(&s, Some(&caller(Role::Editor)));
+    let editor = discover(&s, Some(&caller(Role::Editor, Vec::new(), &[])));
     let put = method(&editor, "putOpaque");
     assert_eq!(put["x-min-role"], "editor");
     assert_eq!(put["x-scopes"], json!(["notes:write"]));
@@ -220,7 +204,7 @@ fn a_key_sees_only_the_methods_it_may_call() {
         .collect();
     assert_eq!(codes, [-32602, -32001]);
     // A key without the scope does not see it either.
-    let mut scoped = caller(Role::Owner);
+    let mut scoped = caller(Role::Owner, Vec::new(), &[]);
     scoped.scopes = vec!["other".into()];
     let doc = discover(&s, Some(&scoped));
     assert!(!doc.to_string().contains("putOpaque"));
@@ -260,16 +244,7 @@ fn discover_takes_no_params_and_can_be_switched_off() {
     assert!(String::from_utf8(answer).unwrap().contains("-32601"));
 }
 
-struct Headers(Vec<(&'static str, &'static str)>);
-
-impl leanrpc::HeaderSource for Headers {
-    fn header(&self, name: &str) -> Option<&[u8]> {
-        self.0
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_bytes())
-    }
-}
+type Headers = Vec<(&'static str, &'static str)>;
 
 fn get(
     server: &Server,
@@ -277,25 +252,23 @@ fn get(
     query: Option<&str>,
     headers: Headers,
 ) -> leanrpc::HttpResponse {
-    let req = HttpRequest {
-        method: "GET",
-        path,
-        query,
-        headers: &headers,
-        body: b"",
-        peer: None,
-    };
-    futures_executor::block_on(server.handle(&req))
+    let request = Request::new("GET").path(path).query(query);
+    headers
+        .into_iter()
+        .fold(request, |request, (name, value)| {
+            request.header(name, value)
+        })
+        .send(server)
 }
 
 #[test]
 fn the_reference_page_is_public_escaped_and_self_contained() {
     let s = server(true);
     let browser = || {
-        Headers(vec![
+        vec![
             ("accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
             ("host", "example.test:8080"),
-        ])
+        ]
     };
     let page = get(&s, "/api/jsonrpc", None, browser());
     assert_eq!(page.status, 200);
@@ -333,7 +306,7 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
     }
     // The sub-path serves it to any client; a call by GET, or a client that wants JSON, is
     // still a call.
-    let sub = get(&s, "/api/jsonRPC/reference/", None, Headers(vec![]));
+    let sub = get(&s, "/api/jsonRPC/reference/", None, vec![]);
     assert_eq!(sub.header("content-type"), Some("text/html; charset=utf-8"));
     let call = get(
         &s,
@@ -342,7 +315,7 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
         browser(),
     );
     assert_eq!(call.status, 401);
-    let plain = get(&s, "/api/jsonrpc", None, Headers(vec![("accept", "*/*")]));
+    let plain = get(&s, "/api/jsonrpc", None, vec![("accept", "*/*")]);
     assert_eq!(plain.header("content-type"), Some("application/json"));
     // Switched off, the endpoint answers browsers like any GET without a call.
     let off = Server::builder()

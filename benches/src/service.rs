@@ -1,39 +1,22 @@
-//! The leanrpc service under test: the specification's `subtract`, `sum` and `get_data`, plus
-//! `strlen` (a large string param) and `sleep2` (2 ms of simulated I/O).
+//! The leanrpc services under test: the specification's `subtract`, `sum` and `get_data` from
+//! [`spec_server::Spec`] (the very methods the `spec-server` binary serves in the HTTP
+//! comparison), plus [`Bench`]'s `strlen` (a large string param) and `sleep2` (2 ms of simulated
+//! I/O). Both are mounted at the root.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use leanrpc::{Params, RpcError, Server, rpc_service};
+use leanrpc::{Server, rpc_service};
 use leanrpc_keys::{ApiKey, KeyAuthenticator, NewKey, SqliteStore};
+use spec_server::Spec;
 
-/// The benchmark methods. They keep no state.
+/// The benchmark-only methods. They keep no state.
 #[derive(Debug, Default)]
 pub struct Bench;
 
 #[rpc_service]
 impl Bench {
-    /// Subtracts `subtrahend` from `minuend` (positional `[minuend, subtrahend]` or named).
-    fn subtract(&self, minuend: i64, subtrahend: i64) -> Result<i64, RpcError> {
-        crate::floor::subtract(minuend, subtrahend).ok_or_else(overflow)
-    }
-
-    /// Adds any number of integers given positionally.
-    fn sum(&self, #[rpc(raw)] params: Params<'_>) -> Result<i64, RpcError> {
-        let terms: Vec<i64> = params.sequence()?;
-        terms
-            .iter()
-            .try_fold(0i64, |acc, n| acc.checked_add(*n))
-            .ok_or_else(overflow)
-    }
-
-    /// Returns `["hello", 5]`.
-    #[rpc(name = "get_data")]
-    fn get_data(&self) -> (&'static str, i64) {
-        ("hello", 5)
-    }
-
     /// Returns the length in bytes of `text`.
     fn strlen(&self, text: String) -> usize {
         crate::floor::strlen(&text)
@@ -45,13 +28,10 @@ impl Bench {
     }
 }
 
-fn overflow() -> RpcError {
-    RpcError::invalid_params("the result does not fit in a 64-bit signed integer")
-}
-
 /// The benchmark server without authentication.
 pub fn server() -> Server {
     Server::builder()
+        .service(Spec)
         .service(Bench)
         .build()
         .expect("the bench service builds")
@@ -90,6 +70,7 @@ pub async fn keyed_server(dir: &std::path::Path) -> Keyed {
         .build();
     let server = Server::builder()
         .authenticator(auth)
+        .service(Spec)
         .service(Bench)
         .build()
         .expect("the bench service builds");

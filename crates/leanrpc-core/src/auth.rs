@@ -249,19 +249,23 @@ impl Access {
     }
 }
 
+/// A caller with the given grant, for the core's unit tests. Integration tests and the other
+/// crates use `leanrpc_test_support::caller` instead; the core's unit tests cannot, because inside
+/// them `crate::Caller` is not the `leanrpc_core::Caller` that crate builds.
+#[cfg(test)]
+pub(crate) fn test_caller(role: Role, projects: Vec<i64>, scopes: &[&str]) -> Caller {
+    Caller {
+        key_id: "k1".into(),
+        name: "test key".into(),
+        role,
+        projects,
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn caller(role: Role, projects: Vec<i64>, scopes: &[&str]) -> Caller {
-        Caller {
-            key_id: "k".into(),
-            name: "n".into(),
-            role,
-            projects,
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
-        }
-    }
 
     #[test]
     fn credentials_never_show_the_key() {
@@ -293,7 +297,7 @@ mod tests {
 
     #[test]
     fn access_checks_role_scope_and_project() {
-        let c = caller(Role::Editor, vec![1], &["tickets:read"]);
+        let c = test_caller(Role::Editor, vec![1], &["tickets:read"]);
         let write = Access {
             min_role: Some(Role::Editor),
             scopes: &["tickets:write"],
@@ -313,6 +317,6 @@ mod tests {
         assert!(Access::DEFAULT.check(&c, Role::Manager).is_err());
         assert!(c.require_project(1).is_ok());
         assert!(c.require_project(2).is_err());
-        assert!(caller(Role::Readonly, vec![], &[]).may_access_project(99));
+        assert!(test_caller(Role::Readonly, vec![], &[]).may_access_project(99));
     }
 }

@@ -712,13 +712,7 @@ mod tests {
     }
 
     fn caller(role: Role) -> Caller {
-        Caller {
-            key_id: "k".into(),
-            name: "k".into(),
-            role,
-            projects: Vec::new(),
-            scopes: Vec::new(),
-        }
+        crate::auth::test_caller(role, Vec::new(), &[])
     }
 
     fn names(document: &str) -> Vec<String> {

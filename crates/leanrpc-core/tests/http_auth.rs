@@ -6,9 +6,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leanrpc_core::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest,
-    HttpResponse, RateStatus, Role, Server, Throttled,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, HttpResponse, RateStatus, Role,
+    Server, Throttled,
 };
+use leanrpc_test_support::{Request, caller};
 
 /// Accepts exactly the key `good`, counts authentications, and allows `budget` calls in all.
 struct FakeAuth {
@@ -25,13 +26,7 @@ impl Authenticator for &'static FakeAuth {
         Box::pin(async move {
             match credentials.api_key {
                 None => Err(AuthError::Missing),
-                Some(b"good") => Ok(std::sync::Arc::new(Caller {
-                    key_id: "k".into(),
-                    name: "test".into(),
-                    role: Role::Owner,
-                    projects: vec![],
-                    scopes: vec![],
-                })),
+                Some(b"good") => Ok(std::sync::Arc::new(caller(Role::Owner, vec![], &[]))),
                 Some(b"slow-down") => Err(AuthError::RateLimited { retry_after: 7 }),
                 Some(_) => Err(AuthError::Rejected),
             }
@@ -72,19 +67,11 @@ fn post_query(
     query: Option<&str>,
     body: &str,
 ) -> HttpResponse {
-    let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
-    if let Some(key) = key {
-        headers.push(("x-api-key", key));
-    }
-    let request = HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query,
-        headers: &headers as &dyn HeaderSource,
-        body: body.as_bytes(),
-        peer: None,
-    };
-    futures_executor::block_on(server.handle(&request))
+    Request::post(body)
+        .query(query)
+        .header("content-type", "application/json")
+        .api_key(key)
+        .send(server)
 }
 
 fn text(response: &HttpResponse) -> &str {

@@ -2,6 +2,7 @@
 //! and `leanrpc::__private`, independently of the macro.
 
 use leanrpc::{Caller, Role, RpcError, Server};
+use leanrpc_test_support::caller;
 
 struct Tickets {
     prefix: String,
@@ -334,13 +335,7 @@ fn results_errors_and_defaults() {
 #[test]
 fn caller_and_project_scope_reach_the_handler() {
     let s = server(false);
-    let caller = Caller {
-        key_id: "k1".into(),
-        name: "n".into(),
-        role: Role::Readonly,
-        projects: vec![1],
-        scopes: vec![],
-    };
+    let caller = caller(Role::Readonly, vec![1], &[]);
     let run = |body: &str| {
         String::from_utf8(futures_executor::block_on(s.call_as(body, Some(&caller))).unwrap())
             .unwrap()

@@ -15,14 +15,18 @@ use std::sync::LazyLock;
 
 use leanrpc_core::params::{self, ParamDef};
 use leanrpc_core::{
-    Access, Answer, HttpRequest, HttpResponse, Invocation, MethodDef, NoHeaders, RpcError,
-    RpcService, Server,
+    Access, Answer, HttpResponse, Invocation, MethodDef, RpcError, RpcService, Server,
 };
+use leanrpc_test_support::Request;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// The JSON-RPC 2.0 specification's example methods, served at the root.
+///
+/// A hand-expanded copy of `examples/spec-server/src/lib.rs` (plus `echo` and `fail`), kept on
+/// purpose: the core's tests and the fuzz targets cannot depend on the macro crate or the
+/// facade, and this copy also shows what the macro's output must look like.
 #[derive(Debug)]
 pub struct Spec;
 
@@ -263,26 +267,12 @@ pub fn servers() -> [&'static Server; 2] {
 
 /// POSTs `body` to `server`'s endpoint.
 pub fn post(server: &Server, body: &[u8]) -> HttpResponse {
-    futures_executor::block_on(server.handle(&HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers: &NoHeaders,
-        body,
-        peer: None,
-    }))
+    Request::post(body).send(server)
 }
 
 /// GETs `server`'s endpoint with `query`.
 pub fn get(server: &Server, query: &str) -> HttpResponse {
-    futures_executor::block_on(server.handle(&HttpRequest {
-        method: "GET",
-        path: "/api/jsonrpc",
-        query: Some(query),
-        headers: &NoHeaders,
-        body: b"",
-        peer: None,
-    }))
+    Request::get(query).send(server)
 }
 
 /// The members of a JSON object in order, duplicates kept, values undecoded.

@@ -4,46 +4,17 @@
 
 use std::net::IpAddr;
 
-use leanrpc_core::{Credentials, HeaderSource, HttpRequest, HttpResponse, Server};
-
-/// Request headers as name/value pairs.
-pub struct Headers(pub Vec<(&'static str, Vec<u8>)>);
-
-impl HeaderSource for Headers {
-    fn header(&self, name: &str) -> Option<&[u8]> {
-        self.0
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice())
-    }
-}
+use leanrpc_core::{Credentials, HttpResponse, Server};
+use leanrpc_test_support::Request;
 
 /// POSTs `body` with an optional `x-api-key` from `peer`.
 pub fn post(server: &Server, key: Option<&[u8]>, body: &str, peer: Option<IpAddr>) -> HttpResponse {
-    let headers = Headers(key.map(|k| ("x-api-key", k.to_vec())).into_iter().collect());
-    let req = HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers: &headers,
-        body: body.as_bytes(),
-        peer,
-    };
-    futures_executor::block_on(server.handle(&req))
+    Request::post(body).api_key(key).peer(peer).send(server)
 }
 
 /// GETs with `query` and no headers.
 pub fn get(server: &Server, query: &str) -> HttpResponse {
-    let headers = Headers(Vec::new());
-    let req = HttpRequest {
-        method: "GET",
-        path: "/api/jsonrpc",
-        query: Some(query),
-        headers: &headers,
-        body: b"",
-        peer: None,
-    };
-    futures_executor::block_on(server.handle(&req))
+    Request::get(query).send(server)
 }
 
 /// Credentials for a header value from no known address.

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+pub mod tools;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_tickets");
 
 /// A running tickets server; killed on drop.
