@@ -538,7 +538,6 @@ def cases():
         expect(len(mine) == 1, f"not one entry for ticket {tid}: {short(entries)}")
         expect(float(mine[0].get("hours") or 0) == 1.5, f"hours {mine[0].get('hours')!r}")
         expect(mine[0].get("id") not in (None, ""), f"entry without id: {short(mine[0])}")
-        STATE["entry"] = str(mine[0]["id"])
 
     def upsert_time(h):
         (tid,) = need("ticket")
@@ -549,12 +548,20 @@ def cases():
         expect(float(total.get("totalHours") or 0) == 2, f"totalHours {total.get('totalHours')!r} after set 2")
 
     def delete_entry(h):
-        pid, tid, eid = need("project", "ticket", "entry")
+        pid, tid = need("project", "ticket")
+        # The entry as it is now (after "sets hours", which may have rewritten it).
+        entries = call_tool(h, "leantime_list_timesheets", {
+            "dateFrom": str(TODAY - datetime.timedelta(days=1)), "dateTo": str(TODAY), "projectId": pid})
+        mine = [e for e in entries if isinstance(e, dict) and same_id(e.get("ticketId"), tid)]
+        expect(len(mine) == 1 and mine[0].get("id") not in (None, ""), f"not one entry for ticket {tid}: {short(entries)}")
+        eid = str(mine[0]["id"])
         out = call_tool(h, "leantime_delete_timesheet_entry", {"entryId": eid, "confirm": True})
         expect(out.get("deleted") is True, f"deleted is not true: {short(out)}")
         entries = call_tool(h, "leantime_list_timesheets", {
             "dateFrom": str(TODAY - datetime.timedelta(days=1)), "dateTo": str(TODAY), "projectId": pid})
         expect(find(entries, "id", eid) is None, f"entry {eid} still listed: {short(entries)}")
+        total = call_tool(h, "leantime_get_ticket_time", {"ticketId": tid})
+        expect(float(total.get("totalHours") or 0) == 0, f"totalHours {total.get('totalHours')!r} after the delete")
 
     def bulk_create(h):
         pid, uid = need("project", "user")
