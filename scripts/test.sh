@@ -13,7 +13,7 @@ bash scripts/ci-deps.sh
 step "cargo test --workspace"
 cargo test --workspace
 
-step "interop: real JSON-RPC clients (Python, Node, Rust, curl) against the tickets server"
+step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp) against the tickets server"
 bash interop/run.sh
 
 step "load: a short bounded run at 64 and 1,000 connections (the full run: load/README.md)"
