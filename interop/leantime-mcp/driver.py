@@ -28,6 +28,8 @@ import urllib.error
 import urllib.request
 
 LEANTMCP = os.environ["LEANTMCP"]
+TICKETS = os.environ["TICKETS"]
+TICKETS_DATA = os.environ["TICKETS_DATA"]
 BASE_URL = os.environ["LEANTIME_BASE_URL"]
 OWNER_KEY = os.environ["LEANTIME_OWNER_KEY"]
 HOME = os.environ["LEANTIME_MCP_HOME"]
@@ -133,17 +135,22 @@ class Proxy(http.server.BaseHTTPRequestHandler):
 
 # --- the MCP host ------------------------------------------------------------------------------
 
+def leantmcp_env(url, key):
+    """leantmcp's whole environment: the instance, the key and a private HOME."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": HOME,
+        "LEANTIME_URL": url,
+        "LEANTIME_API_KEY": key,
+        "RUST_BACKTRACE": "1",
+    }
+
+
 class McpHost:
     """Starts leantmcp and exchanges newline-delimited JSON-RPC with it."""
 
-    def __init__(self, url):
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": HOME,
-            "LEANTIME_URL": url,
-            "LEANTIME_API_KEY": OWNER_KEY,
-            "RUST_BACKTRACE": "1",
-        }
+    def __init__(self, url, key):
+        env = leantmcp_env(url, key)
         self.stderr = open(STDERR_PATH, "ab")
         self.proc = subprocess.Popen(
             [LEANTMCP],
@@ -679,6 +686,114 @@ def cases():
     ]
 
 
+def doctor(url, host):
+    """`leantmcp doctor` headless: env credentials only, the key checked live (users.getAll)."""
+
+    def body(_h):
+        done = subprocess.run([LEANTMCP, "doctor"], env=leantmcp_env(url, OWNER_KEY),
+                              capture_output=True, text=True, timeout=CALL_TIMEOUT, check=False)
+        lines = done.stdout + done.stderr
+        expect(done.returncode == 0, f"exit status {done.returncode}: {short(lines)}")
+        expect("key validation: valid" in lines, f"no live key validation: {short(lines)}")
+
+    run_case(host, "leantmcp doctor", "validates the key", body)
+
+
+def scoped(url, owner):
+    """An agent holding an editor key for one project sees and changes only that project."""
+
+    def other_project(h):
+        uid = STATE.get("user")
+        out = call_tool(h, "leantime_create_project", {"name": "Someone else's project", "clientId": STATE.get("client") or "1"})
+        STATE["other"] = str(out["id"])
+        ticket = call_tool(h, "leantime_create_ticket", {
+            "projectId": STATE["other"], "headline": "Not for the scoped key",
+            **({"editorId": uid} if uid else {"unassigned": True})})
+        STATE["other_ticket"] = str(ticket["id"])
+        call_tool(h, "leantime_add_comment", {"ticketId": STATE["other_ticket"], "text": "secret comment"})
+        call_tool(h, "leantime_log_time", {"ticketId": STATE["other_ticket"], "hours": 3, "date": str(TODAY)})
+
+    run_case(owner, "leantime_create_project", "a second project (owner key) with a ticket, comment, time", other_project)
+
+    pid, other, other_ticket = STATE.get("project"), STATE.get("other"), STATE.get("other_ticket")
+    key = None
+    if pid:
+        made = subprocess.run([TICKETS, "keys", "create", "--data", TICKETS_DATA, "--role", "editor",
+                               "--project", pid, "--name", "leantime-mcp-scoped"],
+                              capture_output=True, text=True, timeout=60, check=False)
+        last = (made.stdout.strip().splitlines() or [""])[-1]
+        key = last if made.returncode == 0 and last.startswith("lt_") else None
+        if key is None:
+            print(f"NOTE {CLIENT} scoped: tickets keys create failed: {short(made.stdout + made.stderr)}")
+    host = McpHost(url, key) if key else None
+
+    def refused(h, tool, arguments):
+        """The tool answers isError, or an empty list: never the other project's data."""
+        result = h.request("tools/call", {"name": tool, "arguments": arguments})
+        text = (result.get("content") or [{}])[0].get("text", "")
+        if result.get("isError"):
+            return
+        expect(text.strip() in ("[]", "{}"), f"{tool} answered foreign data: {short(text)}")
+
+    def scoped_case(tool, case, body):
+        def run(h):
+            expect(host is not None, "not run: no scoped key (see NOTE) or no project")
+            expect(other and other_ticket, "not run: needs the second project from an earlier case that failed")
+            body(host)
+        run_case(owner, tool, f"scoped key: {case}", run)
+
+    def handshake_scoped(h):
+        h.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                                 "clientInfo": {"name": "leanrpc-interop", "version": "1"}})
+        h.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+    def own_ticket(h):
+        ticket = call_tool(h, "leantime_get_ticket", {"projectId": pid, "ticketId": STATE["ticket"]})
+        expect(same_id(ticket.get("id"), STATE["ticket"]), f"own ticket not readable: {short(ticket)}")
+
+    def projects(h):
+        listed = call_tool(h, "leantime_list_projects", {})
+        expect(find(listed, "id", pid) is not None, f"own project {pid} not listed: {short(listed)}")
+        expect(find(listed, "id", other) is None, f"project {other} listed: {short(listed)}")
+
+    def creates_own(h):
+        out = call_tool(h, "leantime_create_ticket", {"projectId": pid, "headline": "Made with a scoped key", "unassigned": True})
+        expect(out.get("id") not in (None, "", 0), f"no ticket id: {short(out)}")
+
+    def timesheets(h):
+        entries = call_tool(h, "leantime_list_timesheets", {"dateFrom": str(TODAY - datetime.timedelta(days=1)), "dateTo": str(TODAY)})
+        expect(isinstance(entries, list), f"not a list: {short(entries)}")
+        foreign = [e for e in entries if same_id(e.get("ticketId"), other_ticket)]
+        expect(not foreign, f"time entries of project {other} listed: {short(foreign)}")
+
+    def updates_other(h):
+        refused(h, "leantime_update_ticket", {"ticketId": other_ticket, "headline": "Changed by a scoped key"})
+        ticket = call_tool(owner, "leantime_get_ticket", {"projectId": other, "ticketId": other_ticket})
+        expect(ticket.get("headline") == "Not for the scoped key", f"the ticket changed: {short(ticket)}")
+
+    try:
+        if host is not None:
+            run_case(host, "mcp", "scoped key: initialize", handshake_scoped)
+        scoped_case("leantime_get_ticket", "reads its own project's ticket", own_ticket)
+        scoped_case("leantime_list_projects", "lists only its project", projects)
+        scoped_case("leantime_create_ticket", "creates in its project", creates_own)
+        scoped_case("leantime_get_project", "refused for another project",
+                    lambda h: refused(h, "leantime_get_project", {"projectId": other}))
+        scoped_case("leantime_get_ticket", "refused for another project",
+                    lambda h: refused(h, "leantime_get_ticket", {"projectId": other, "ticketId": other_ticket}))
+        scoped_case("leantime_list_tickets", "refused for another project",
+                    lambda h: refused(h, "leantime_list_tickets", {"projectId": other}))
+        scoped_case("leantime_list_comments", "refused for another project",
+                    lambda h: refused(h, "leantime_list_comments", {"ticketId": other_ticket}))
+        scoped_case("leantime_list_timesheets", "lists no other project's time", timesheets)
+        scoped_case("leantime_create_ticket", "refused in another project",
+                    lambda h: refused(h, "leantime_create_ticket", {"projectId": other, "headline": "Intruder", "unassigned": True}))
+        scoped_case("leantime_update_ticket", "refused for another project", updates_other)
+    finally:
+        if host is not None:
+            host.close()
+
+
 def handshake(host):
     def initialize(h):
         result = h.request("initialize", {
@@ -708,11 +823,13 @@ def main():
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}"
         print(f"NOTE {CLIENT} wire: leantmcp -> recording proxy {url} -> {BASE_URL} (bytes unchanged)")
-    host = McpHost(url)
+    host = McpHost(url, OWNER_KEY)
     try:
         handshake(host)
         for tool, case, body in cases():
             run_case(host, tool, case, body)
+        doctor(url, host)
+        scoped(url, host)
     finally:
         host.close()
         if server is not None:

@@ -8,7 +8,8 @@
 # temp data dir, reads the owner key it prints, and runs driver.py: initialize,
 # notifications/initialized, tools/list, then tools/call through projects, clients, users,
 # milestones, sprints, tickets, subtasks, comments and time entries, checking every answer
-# carries the data that was written. Prints `PASS|FAIL leantime-mcp <tool> <case>` lines, a
+# carries the data that was written; `leantmcp doctor`; and an editor key scoped to the first
+# project (minted with `tickets keys create`) that must not see or change a second one. Prints `PASS|FAIL leantime-mcp <tool> <case>` lines, a
 # per-tool table and `N passed, M failed`; exits non-zero on any failure.
 #
 # Usage: bash interop/leantime-mcp/run.sh
@@ -87,7 +88,7 @@ say "server at $URL; leantmcp $VERSION at $LEANTMCP"
 mkdir -p "$WORK/home"
 rc=0
 LEANTMCP=$LEANTMCP LEANTIME_BASE_URL=${URL%/api/jsonrpc} LEANTIME_OWNER_KEY=$OWNER_KEY \
-    LEANTIME_MCP_HOME=$WORK/home LEANTMCP_STDERR=$WORK/leantmcp.err \
+    LEANTIME_MCP_HOME=$WORK/home LEANTMCP_STDERR=$WORK/leantmcp.err TICKETS=$TICKETS TICKETS_DATA=$WORK/data \
     timeout 600 python3 "$HERE/driver.py" || rc=$?
 
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
