@@ -4,7 +4,9 @@ run.sh starts a fresh tickets server and passes its base URL and owner key. This
 `leantmcp` with them (LEANTIME_URL, LEANTIME_API_KEY, a private HOME), speaks MCP to it as
 newline-delimited JSON-RPC over its stdin/stdout (initialize, notifications/initialized,
 tools/list, tools/call), and checks that every tool answers without `isError` and with the data
-that was written before: ids, headlines, names, hours. Standard library only.
+that was written before: ids, headlines, names, hours. Then `leantmcp doctor`, and a second
+leantmcp holding an editor key for the first project only, which must get an error or an empty
+list (never data) for a second project. Standard library only.
 
 By default leantmcp talks to the server through a small recording proxy in this process: it
 forwards each HTTP request and answer unchanged and keeps them, so a failed case prints the
