@@ -38,9 +38,10 @@ LEANTMCP=$TOOLS/bin/leantmcp
 if [ "$("$LEANTMCP" --version 2>/dev/null)" != "leantmcp $VERSION" ]; then
     say "cargo install leantime-mcp --version $VERSION --locked (crates.io, unchanged)"
     # No CARGO_TARGET_DIR: cargo builds in a temp dir and removes it, so the workspace's own
-    # target dir is not touched.
-    env -u CARGO_TARGET_DIR cargo install leantime-mcp --version "$VERSION" --locked --quiet \
-        --root "$TOOLS" --force || die "cargo install leantime-mcp $VERSION failed"
+    # target dir is not touched; run from outside the workspace so none of its cargo settings
+    # apply to the third-party build.
+    (cd "${TMPDIR:-/tmp}" && env -u CARGO_TARGET_DIR cargo install leantime-mcp --version "$VERSION" \
+        --locked --quiet --root "$TOOLS" --force) || die "cargo install leantime-mcp $VERSION failed"
 fi
 [ "$("$LEANTMCP" --version 2>/dev/null)" = "leantmcp $VERSION" ] || die "no leantmcp $VERSION at $LEANTMCP"
 
