@@ -4,13 +4,16 @@
 # `tickets serve`.
 #
 # Installs `leantmcp` 2.9.0 into $CARGO_TARGET_DIR/interop-tools/leantime-mcp-2.9.0 (skipped
-# when that binary already reports 2.9.0), starts `tickets serve` on a free loopback port with a
-# temp data dir, reads the owner key it prints, and runs driver.py: initialize,
+# when that binary already reports 2.9.0). Two passes, each on a fresh `tickets serve` (free
+# loopback port, temp data dir): the server's default plain scalar results (Leantime 3.9), then
+# `--scalar-results-in-arrays` (Leantime 3.8's `[5]`, which leantime-mcp was written against).
+# Each reads the owner key the server prints and runs driver.py: initialize,
 # notifications/initialized, tools/list, then tools/call through projects, clients, users,
 # milestones, sprints, tickets, subtasks, comments and time entries, checking every answer
 # carries the data that was written; `leantmcp doctor`; and an editor key scoped to the first
-# project (minted with `tickets keys create`) that must not see or change a second one. Prints `PASS|FAIL leantime-mcp <tool> <case>` lines, a
-# per-tool table and `N passed, M failed`; exits non-zero on any failure.
+# project (minted with `tickets keys create`) that must not see or change a second one.
+# The closing line counts both passes. Prints `PASS|FAIL leantime-mcp <tool> <case>` lines, a
+# per-tool table and `N passed, M failed` per pass; exits non-zero on any failure.
 #
 # Usage: bash interop/leantime-mcp/run.sh
 #   TICKETS_BIN=/path/to/tickets   use this server binary instead of building -p tickets here
@@ -56,49 +59,74 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-leantime-mcp.XXXXXX")
 SERVER_PID=
-cleanup() {
+stop_server() {
     if [ -n "$SERVER_PID" ]; then
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
     fi
+}
+cleanup() {
+    stop_server
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-say "starting $TICKETS on a free loopback port, data in a fresh temp dir"
-"$TICKETS" serve --listen 127.0.0.1:0 --data "$WORK/data" >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-URL=
-OWNER_KEY=
-for _ in $(seq 1 100); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" 2>/dev/null | head -n1 || true)
-    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" 2>/dev/null | tr -d ' ' | head -n1 || true)
-    [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$URL" ] || [ -z "$OWNER_KEY" ]; then
-    cat "$WORK/server.out" "$WORK/server.err" >&2
-    die "the server did not print its URL and owner key"
-fi
-say "server at $URL; leantmcp $VERSION at $LEANTMCP"
+# One pass: a fresh server (with the given `serve` options) and a fresh leantmcp HOME; the
+# driver's lines go to stdout and to $WORK/$label.out. Returns non-zero when anything failed.
+run_pass() {
+    local label=$1
+    shift
+    local dir=$WORK/$label rc=0 url= key=
+    mkdir -p "$dir/home"
+    say "pass $label: starting $TICKETS serve $* on a free loopback port, data in a fresh temp dir"
+    "$TICKETS" serve --listen 127.0.0.1:0 --data "$dir/data" "$@" >"$dir/server.out" 2>"$dir/server.err" &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$dir/server.out" 2>/dev/null | head -n1 || true)
+        key=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$dir/server.out" 2>/dev/null | tr -d ' ' | head -n1 || true)
+        [ -n "$url" ] && [ -n "$key" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$url" ] || [ -z "$key" ]; then
+        stop_server
+        echo "FAIL $label server: the server did not print its URL and owner key: $(tail -c 600 "$dir/server.err" | tr '\n' ' ')" \
+            | tee "$WORK/$label.out"
+        return 1
+    fi
+    say "pass $label: server at $url; leantmcp $VERSION at $LEANTMCP"
+    # leantmcp reads LEANTIME_URL (the base URL: it appends /api/jsonrpc) and LEANTIME_API_KEY,
+    # and keeps its keyring, tools.json and idempotency journal under $HOME/.config/leantime:
+    # HOME is a temp dir so nothing of the machine's own configuration is read or written.
+    LEANTMCP=$LEANTMCP LEANTIME_BASE_URL=${url%/api/jsonrpc} LEANTIME_OWNER_KEY=$key \
+        LEANTIME_MCP_HOME=$dir/home LEANTMCP_STDERR=$dir/leantmcp.err LEANTIME_MCP_LABEL=$label \
+        TICKETS=$TICKETS TICKETS_DATA=$dir/data LEANTIME_MCP_WRAPPED=$WRAPPED \
+        timeout 600 python3 "$HERE/driver.py" >"$WORK/$label.out" || rc=$?
+    cat "$WORK/$label.out"
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "FAIL $label server: the tickets server exited during the run" | tee -a "$WORK/$label.out"
+        tail -n 20 "$dir/server.err" >&2
+        rc=1
+    fi
+    stop_server
+    if [ "$rc" != 0 ] && [ -s "$dir/leantmcp.err" ]; then
+        echo "--- leantmcp stderr (last 20 lines)"
+        tail -n 20 "$dir/leantmcp.err"
+    fi
+    return "$rc"
+}
 
-# leantmcp reads LEANTIME_URL (the base URL: it appends /api/jsonrpc) and LEANTIME_API_KEY, and
-# keeps its keyring, tools.json and idempotency journal under $HOME/.config/leantime: HOME is a
-# temp dir so nothing of the machine's own configuration is read or written.
-mkdir -p "$WORK/home"
+# Leantime 3.9 answers scalar results as plain values (`5`, `true`), 3.8 wrapped them (`[5]`,
+# `[true]`); leantime-mcp was written against the wrapped form. Both are run: the server's default
+# and `--scalar-results-in-arrays`.
 rc=0
-LEANTMCP=$LEANTMCP LEANTIME_BASE_URL=${URL%/api/jsonrpc} LEANTIME_OWNER_KEY=$OWNER_KEY \
-    LEANTIME_MCP_HOME=$WORK/home LEANTMCP_STDERR=$WORK/leantmcp.err TICKETS=$TICKETS TICKETS_DATA=$WORK/data \
-    timeout 600 python3 "$HERE/driver.py" || rc=$?
+WRAPPED=0 run_pass leantime-mcp || rc=1
+WRAPPED=1 run_pass leantime-mcp-3.8 --scalar-results-in-arrays || rc=1
 
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "FAIL leantime-mcp server: the tickets server exited during the run"
-    tail -n 20 "$WORK/server.err" >&2
-    rc=1
-fi
-if [ "$rc" != 0 ] && [ -s "$WORK/leantmcp.err" ]; then
-    echo "--- leantmcp stderr (last 20 lines)"
-    tail -n 20 "$WORK/leantmcp.err"
-fi
-exit "$rc"
+echo
+echo "leantime-mcp, both passes:"
+passed=$(cat "$WORK"/leantime-mcp*.out | grep -c '^PASS ' || true)
+failed=$(cat "$WORK"/leantime-mcp*.out | grep -c '^FAIL ' || true)
+echo "$passed passed, $failed failed"
+[ "$rc" = 0 ] && [ "$failed" = 0 ]
