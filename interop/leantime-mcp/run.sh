@@ -12,8 +12,8 @@
 # milestones, sprints, tickets, subtasks, comments and time entries, checking every answer
 # carries the data that was written; `leantmcp doctor`; and an editor key scoped to the first
 # project (minted with `tickets keys create`) that must not see or change a second one.
-# The closing line counts both passes. Prints `PASS|FAIL leantime-mcp <tool> <case>` lines, a
-# per-tool table and `N passed, M failed` per pass; exits non-zero on any failure.
+# Prints `PASS|FAIL <pass> <tool> <case>` lines, a per-tool table and `N passed, M failed` per
+# pass, then both passes' total as the closing line; exits non-zero on any failure.
 #
 # Usage: bash interop/leantime-mcp/run.sh
 #   TICKETS_BIN=/path/to/tickets   use this server binary instead of building -p tickets here
