@@ -346,7 +346,9 @@ def cases():
         expect(isinstance(labels, dict) and labels, f"not a map of statuses: {short(labels)}")
         expect(all(isinstance(v, dict) and v.get("name") for v in labels.values()), f"a status without name: {short(labels)}")
         expect(any(v.get("statusType") == "DONE" for v in labels.values()), f"no DONE status: {short(labels)}")
-        STATE["labels"] = labels
+        # Leantime's defaults, keyed by the integer status as a string: 3 new, 4 in progress, 0 done.
+        expect({"3", "4", "0"} <= set(labels), f"keys {sorted(labels)}, wanted Leantime's 3, 4 and 0")
+        expect(labels["0"].get("statusType") == "DONE", f"status 0 is {short(labels['0'])}")
 
     def create_milestone(h):
         pid, uid = need("project", "user")
