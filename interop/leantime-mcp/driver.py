@@ -852,8 +852,10 @@ def main():
         print(f"{tool:<34} {passed:>4} {failed:>4}  {'ok' if not failed else 'FAILS'}")
     passed = sum(1 for r in RESULTS if r[2])
     failed = len(RESULTS) - passed
-    tools_ok = sum(1 for p, f in per_tool.values() if not f)
-    print(f"tools fully passing: {tools_ok} of {len(per_tool)}")
+    tools = {t: pf for t, pf in per_tool.items() if t.startswith("leantime_")}
+    tools_ok = sum(1 for p, f in tools.values() if not f)
+    print(f"leantime-mcp tools with every case passing: {tools_ok} of {len(tools)} called "
+          f"({len(EXPECTED_TOOLS)} offered)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
