@@ -4,14 +4,15 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::value::RawValue;
 
-use crate::auth::{AuthError, Credentials, RateStatus};
+use crate::auth::{AuthError, Caller, Credentials, RateStatus};
 use crate::context::HeaderSource;
-use crate::envelope::{Envelope, Item};
+use crate::envelope::{Envelope, Id, Item};
 use crate::error::RpcError;
 use crate::response;
 use crate::server::Server;
@@ -113,6 +114,12 @@ impl HttpResponse {
 }
 
 impl Server {
+    /// Whether requests are authenticated (an [`crate::Authenticator`] is set), so that an
+    /// adapter can tell whether the client's address matters.
+    pub fn authenticates(&self) -> bool {
+        self.authenticator().is_some()
+    }
+
     /// Whether `path` is this server's endpoint (ignoring ASCII case and one trailing slash).
     pub fn matches_path(&self, path: &str) -> bool {
         let want = self.path().trim_end_matches('/');
@@ -168,16 +175,52 @@ impl Server {
         })
     }
 
-    /// Answers one HTTP request.
+    /// Answers one HTTP request whose body has been read in full.
     pub async fn handle(&self, req: &HttpRequest<'_>) -> HttpResponse {
+        self.handle_admitted(req, Admission(Admitted::Deferred))
+            .await
+    }
+
+    /// Looks at a POST's head before its body is read: the path, the content type and the
+    /// credentials. An adapter calls it with an empty `body`, then reads the body only as far
+    /// as the answer needs (see [`Admission::is_refused`]) and passes both to
+    /// [`Server::handle_admitted`]. `Err` is the complete answer (404, 415), given without
+    /// reading the body.
+    ///
+    /// Anything but a POST to the endpoint is left to [`Server::handle_admitted`], which then
+    /// gives the answers of [`Server::handle`].
+    pub async fn admit(&self, req: &HttpRequest<'_>) -> Result<Admission, HttpResponse> {
+        if req.method != "POST" {
+            return Ok(Admission(Admitted::Deferred));
+        }
+        if !self.matches_path(req.path) {
+            return Err(not_found());
+        }
+        self.check_content_type(req)?;
+        let Some(auth) = self.authenticator() else {
+            return Ok(Admission(Admitted::Deferred));
+        };
+        Ok(Admission(match auth.authenticate(credentials(req)).await {
+            Ok(caller) => Admitted::Caller(caller),
+            Err(error) => {
+                tracing::debug!(?error, peer = ?req.peer, "authentication failed");
+                Admitted::Refused(error)
+            }
+        }))
+    }
+
+    /// Answers one HTTP request whose credentials [`Server::admit`] already checked: the same
+    /// answers as [`Server::handle`], without authenticating a second time.
+    pub async fn handle_admitted(
+        &self,
+        req: &HttpRequest<'_>,
+        admission: Admission,
+    ) -> HttpResponse {
         if let Some(page) = self.reference_response(req) {
             return page;
         }
         if !self.matches_path(req.path) {
-            return HttpResponse::error(
-                404,
-                RpcError::method_not_found().data("no JSON-RPC endpoint at this path"),
-            );
+            return not_found();
         }
         let get_body;
         let body: &[u8] = match req.method {
@@ -219,27 +262,19 @@ impl Server {
         let Some(auth) = self.authenticator() else {
             return HttpResponse::json(200, self.answer(&envelope, None, req.headers).await);
         };
-        let credentials = Credentials {
-            api_key: req.headers.header(API_KEY_HEADER),
-            peer: req.peer,
+        let verdict = match admission.0 {
+            Admitted::Caller(caller) => Ok(caller),
+            Admitted::Refused(error) => Err(error),
+            Admitted::Deferred => auth
+                .authenticate(credentials(req))
+                .await
+                .inspect_err(|error| {
+                    tracing::debug!(?error, peer = ?req.peer, "authentication failed");
+                }),
         };
-        let caller = match auth.authenticate(credentials).await {
+        let caller = match verdict {
             Ok(caller) => caller,
-            Err(AuthError::RateLimited { retry_after }) => {
-                return too_many(&envelope, retry_after, None);
-            }
-            Err(error) => {
-                tracing::debug!(?error, peer = ?req.peer, "authentication failed");
-                let id = match &envelope {
-                    Envelope::Single(Item::Call(call)) => call.id,
-                    Envelope::Single(Item::Invalid { id, .. }) => *id,
-                    Envelope::Batch(_) => None,
-                };
-                return HttpResponse::json(
-                    401,
-                    response::error_body(&RpcError::unauthorized(), id),
-                );
-            }
+            Err(error) => return refused(&error, single_id(&envelope)),
         };
         let calls = match &envelope {
             Envelope::Single(_) => 1,
@@ -248,7 +283,11 @@ impl Server {
         let rate = match auth.charge(&caller, calls) {
             Ok(rate) => rate,
             Err(throttled) => {
-                return too_many(&envelope, throttled.retry_after, Some(throttled.limit));
+                let id = match &envelope {
+                    Envelope::Single(Item::Call(call)) => call.id,
+                    _ => None,
+                };
+                return too_many(id, throttled.retry_after, Some(throttled.limit));
             }
         };
         let mut response = HttpResponse::json(
@@ -271,6 +310,10 @@ impl Server {
         if req.body.len() > limit {
             return Err(HttpResponse::payload_too_large(limit));
         }
+        self.check_content_type(req)
+    }
+
+    fn check_content_type(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
         match req.headers.header("content-type") {
             None => Ok(()),
             Some(value) if acceptable_content_type(value) => Ok(()),
@@ -307,12 +350,74 @@ fn query_names_method(query: &str) -> bool {
     })
 }
 
-/// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.
-fn too_many(envelope: &Envelope<'_>, retry_after: u64, limit: Option<u64>) -> HttpResponse {
-    let id = match envelope {
+/// What [`Server::admit`] decided from a POST's head, for [`Server::handle_admitted`].
+#[derive(Debug)]
+pub struct Admission(Admitted);
+
+#[derive(Debug)]
+enum Admitted {
+    /// Nothing checked yet: [`Server::handle_admitted`] does it all, as [`Server::handle`].
+    Deferred,
+    /// The credentials were accepted.
+    Caller(Arc<Caller>),
+    /// The credentials were refused.
+    Refused(AuthError),
+}
+
+impl Admission {
+    /// Whether the credentials were refused. The answer (401, or 429 after too many failed
+    /// attempts) then needs the body only to echo the request's id: an adapter should read at
+    /// most a small body for it, and answer a larger one with [`Admission::refusal`] unread.
+    pub fn is_refused(&self) -> bool {
+        matches!(self.0, Admitted::Refused(_))
+    }
+
+    /// The answer to refused credentials when the body was not read: the 401 (or 429) that
+    /// [`Server::handle`] gives, with `"id": null`, since the id is in the unread body.
+    /// `None` when the credentials were not refused.
+    pub fn refusal(&self) -> Option<HttpResponse> {
+        match &self.0 {
+            Admitted::Refused(error) => Some(refused(error, None)),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON 404 for a path that is not the endpoint.
+fn not_found() -> HttpResponse {
+    HttpResponse::error(
+        404,
+        RpcError::method_not_found().data("no JSON-RPC endpoint at this path"),
+    )
+}
+
+/// What the authenticator sees of a request.
+fn credentials<'a>(req: &HttpRequest<'a>) -> Credentials<'a> {
+    Credentials {
+        api_key: req.headers.header(API_KEY_HEADER),
+        peer: req.peer,
+    }
+}
+
+/// The id a refusal echoes: a single request's, when it has one.
+fn single_id<'a>(envelope: &Envelope<'a>) -> Option<Id<'a>> {
+    match envelope {
         Envelope::Single(Item::Call(call)) => call.id,
-        _ => None,
-    };
+        Envelope::Single(Item::Invalid { id, .. }) => *id,
+        Envelope::Batch(_) => None,
+    }
+}
+
+/// The answer to refused credentials: 429 after too many failed attempts, otherwise 401.
+fn refused(error: &AuthError, id: Option<Id<'_>>) -> HttpResponse {
+    match error {
+        AuthError::RateLimited { retry_after } => too_many(id, *retry_after, None),
+        _ => HttpResponse::json(401, response::error_body(&RpcError::unauthorized(), id)),
+    }
+}
+
+/// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.
+fn too_many(id: Option<Id<'_>>, retry_after: u64, limit: Option<u64>) -> HttpResponse {
     let mut response = HttpResponse::json(
         429,
         response::error_body(&RpcError::new(crate::ErrorCode::RATE_LIMITED), id),
