@@ -63,9 +63,10 @@ pub async fn serve(
 /// handling of [`leanrpc_hyper::serve_connections`] (connection cap, timeouts, accept errors
 /// that never end the server, graceful shutdown).
 ///
-/// Handlers see the socket's address as axum's `ConnectInfo<SocketAddr>`, and the client's
-/// address (after [`ServeOptions::trusted_proxy_hops`]) as a [`leanrpc_hyper::ClientAddr`]
-/// extension, which the endpoint hands to the authenticator.
+/// Handlers see the socket's address as axum's `ConnectInfo<SocketAddr>` and, when
+/// [`ServeOptions::trusted_proxy_hops`] is set, the client's address as a
+/// [`leanrpc_hyper::ClientAddr`] extension; the endpoint hands the latter (else the former) to
+/// the authenticator.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     app: Router,
@@ -76,10 +77,15 @@ pub async fn serve_with(
     leanrpc_hyper::serve_connections(listener, options, shutdown, move |peer| {
         let app = app.clone();
         hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-            let client = leanrpc_hyper::client_addr(peer.ip(), request.headers(), hops);
-            let extensions = request.extensions_mut();
-            extensions.insert(ConnectInfo(peer));
-            extensions.insert(leanrpc_hyper::ClientAddr(client));
+            if hops > 0 {
+                // Without trusted hops the client is the socket's address, already in
+                // `ConnectInfo`: no second extension per request.
+                let client = leanrpc_hyper::client_addr(peer.ip(), request.headers(), hops);
+                request
+                    .extensions_mut()
+                    .insert(leanrpc_hyper::ClientAddr(client));
+            }
+            request.extensions_mut().insert(ConnectInfo(peer));
             let mut app = app.clone();
             async move { app.call(request.map(Body::new)).await }
         })

@@ -210,20 +210,33 @@ impl Server {
     }
 
     /// Answers one HTTP request whose credentials [`Server::admit`] already checked: the same
-    /// answers as [`Server::handle`], without authenticating a second time.
+    /// answers as [`Server::handle`], without authenticating or checking the head a second
+    /// time. `req` must be the request `admit` saw, now with its body.
     pub async fn handle_admitted(
         &self,
         req: &HttpRequest<'_>,
         admission: Admission,
     ) -> HttpResponse {
-        if let Some(page) = self.reference_response(req) {
-            return page;
-        }
-        if !self.matches_path(req.path) {
-            return not_found();
+        // Admitted or refused, the head was checked already: a POST to the endpoint with an
+        // acceptable content type.
+        let head_checked = !matches!(admission.0, Admitted::Deferred);
+        if !head_checked {
+            if let Some(page) = self.reference_response(req) {
+                return page;
+            }
+            if !self.matches_path(req.path) {
+                return not_found();
+            }
         }
         let get_body;
         let body: &[u8] = match req.method {
+            "POST" if head_checked => {
+                let limit = self.limits().max_body_bytes;
+                if req.body.len() > limit {
+                    return HttpResponse::payload_too_large(limit);
+                }
+                req.body
+            }
             "POST" => {
                 if let Err(response) = self.check_post(req) {
                     return response;

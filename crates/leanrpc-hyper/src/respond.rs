@@ -45,6 +45,22 @@ where
         return server.handle(&request).await;
     }
     let limits = server.limits();
+    if !server.authenticates() {
+        // No key to check first: read the body, then answer.
+        let bytes = match read_body(
+            body,
+            &parts.headers,
+            limits.max_body_bytes,
+            limits.body_read_timeout,
+        )
+        .await
+        {
+            Ok(bytes) => bytes,
+            Err(error) => return error.into(),
+        };
+        request.body = &bytes;
+        return server.handle(&request).await;
+    }
     if declared_length(&parts.headers).is_some_and(|len| len > limits.max_body_bytes as u64) {
         return HttpResponse::payload_too_large(limits.max_body_bytes);
     }
