@@ -81,4 +81,4 @@ pub use manage::{ManageError, Rotation, create_key, revoke_key, rotate_key};
 pub use memory::MemoryStore;
 pub use scheme::{KeyScheme, NewKey};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, private_sqlite_files};

@@ -103,7 +103,7 @@ impl SqliteStore {
     /// its schema up to date. Blocks while it does; call it at startup.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        private_files(&path).map_err(StoreError::backend)?;
+        private_sqlite_files(&path).map_err(StoreError::backend)?;
         let mut conn = Connection::open(&path).map_err(StoreError::backend)?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(StoreError::backend)?;
@@ -180,10 +180,11 @@ impl Drop for SqliteStore {
     }
 }
 
-/// Makes the database file (created empty if missing) and any `-wal`/`-shm` beside it readable
-/// by the owner only. SQLite creates the `-wal` and `-shm` files with the database file's
-/// permissions, so new ones follow.
-pub(crate) fn private_files(path: &Path) -> std::io::Result<()> {
+/// Makes the SQLite database file at `path` (created empty if missing) and any `-wal`/`-shm`
+/// beside it readable and writable by the owner only (0600; nothing on other platforms). SQLite
+/// creates the `-wal` and `-shm` files with the database file's permissions, so new ones follow.
+/// [`SqliteStore::open`] does this for the key database; applications use it for their own.
+pub fn private_sqlite_files(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};

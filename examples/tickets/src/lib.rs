@@ -96,32 +96,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// Creates the SQLite file at `path` with mode 0600 if it is missing, and makes it and its
-/// `-wal`/`-shm` files 0600 (SQLite gives new `-wal`/`-shm` files the database's mode).
-fn private_sqlite_file(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(path)?;
-        for suffix in ["", "-wal", "-shm"] {
-            let mut file = path.as_os_str().to_owned();
-            file.push(suffix);
-            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
-                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
-                _ => {}
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
 /// The built application: the JSON-RPC server and the stores behind it.
 #[derive(Debug)]
 pub struct App {
@@ -137,7 +111,7 @@ impl App {
     /// Opens the data directory (creating files and schema on first use) and builds the server.
     pub fn open(options: &Options) -> Result<Self, Error> {
         let keys = Arc::new(open_keys(&options.data_dir)?);
-        private_sqlite_file(&tickets_path(&options.data_dir))?;
+        leanrpc_keys::private_sqlite_files(&tickets_path(&options.data_dir))?;
         let db = Db::open(&tickets_path(&options.data_dir))?;
         let limit = options.rate_limit.map(RateLimit::per_minute);
         let auth = KeyAuthenticator::builder(Arc::clone(&keys))
