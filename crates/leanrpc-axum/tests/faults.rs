@@ -375,10 +375,7 @@ async fn a_body_sent_byte_by_byte_is_cut_off_by_the_body_read_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headers_sent_byte_by_byte_are_cut_off_by_the_header_read_timeout() {
-    let options = ServeOptions {
-        header_read_timeout: Duration::from_millis(300),
-        ..ServeOptions::default()
-    };
+    let options = ServeOptions::new().header_read_timeout(Duration::from_millis(300));
     let server = start(Limits::default(), None, options).await;
     let stream = TcpStream::connect(server.addr).await.unwrap();
     let (mut reader, mut writer) = stream.into_split();

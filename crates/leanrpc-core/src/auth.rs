@@ -179,6 +179,9 @@ pub enum AuthError {
     },
     /// The key store failed; answered as a generic 401 without detail.
     Unavailable,
+    /// The request carries more than one `x-api-key` header; answered 401 saying so, before
+    /// any key is looked up.
+    SeveralKeys,
 }
 
 /// Turns request credentials into a [`Caller`]. Implemented by `leanrpc-keys`; tests can

@@ -4,14 +4,15 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::value::RawValue;
 
-use crate::auth::{AuthError, Credentials, RateStatus};
+use crate::auth::{AuthError, Authenticator, Caller, Credentials, RateStatus};
 use crate::context::HeaderSource;
-use crate::envelope::{Envelope, Item};
+use crate::envelope::{Envelope, Id, Item};
 use crate::error::RpcError;
 use crate::response;
 use crate::server::Server;
@@ -113,6 +114,12 @@ impl HttpResponse {
 }
 
 impl Server {
+    /// Whether requests are authenticated (an [`crate::Authenticator`] is set), so that an
+    /// adapter can tell whether the client's address matters.
+    pub fn authenticates(&self) -> bool {
+        self.authenticator().is_some()
+    }
+
     /// Whether `path` is this server's endpoint (ignoring ASCII case and one trailing slash).
     pub fn matches_path(&self, path: &str) -> bool {
         let want = self.path().trim_end_matches('/');
@@ -169,19 +176,68 @@ impl Server {
         })
     }
 
-    /// Answers one HTTP request.
+    /// Answers one HTTP request whose body has been read in full.
     pub async fn handle(&self, req: &HttpRequest<'_>) -> HttpResponse {
-        if let Some(page) = self.reference_response(req) {
-            return page;
+        self.handle_admitted(req, Admission(Admitted::Deferred))
+            .await
+    }
+
+    /// Looks at a POST's head before its body is read: the path, the content type and the
+    /// credentials. An adapter calls it with an empty `body`, then reads the body only as far
+    /// as the answer needs (see [`Admission::is_refused`]) and passes both to
+    /// [`Server::handle_admitted`]. `Err` is the complete answer (404, 415), given without
+    /// reading the body.
+    ///
+    /// Anything but a POST to the endpoint is left to [`Server::handle_admitted`], which then
+    /// gives the answers of [`Server::handle`].
+    pub async fn admit(&self, req: &HttpRequest<'_>) -> Result<Admission, HttpResponse> {
+        if req.method != "POST" {
+            return Ok(Admission(Admitted::Deferred));
         }
         if !self.matches_path(req.path) {
-            return HttpResponse::error(
-                404,
-                RpcError::method_not_found().data("no JSON-RPC endpoint at this path"),
-            );
+            return Err(not_found());
+        }
+        self.check_content_type(req)?;
+        let Some(auth) = self.authenticator() else {
+            return Ok(Admission(Admitted::Deferred));
+        };
+        Ok(Admission(match authenticate(auth, req).await {
+            Ok(caller) => Admitted::Caller(caller),
+            Err(error) => {
+                tracing::debug!(?error, peer = ?req.peer, "authentication failed");
+                Admitted::Refused(error)
+            }
+        }))
+    }
+
+    /// Answers one HTTP request whose credentials [`Server::admit`] already checked: the same
+    /// answers as [`Server::handle`], without authenticating or checking the head a second
+    /// time. `req` must be the request `admit` saw, now with its body.
+    pub async fn handle_admitted(
+        &self,
+        req: &HttpRequest<'_>,
+        admission: Admission,
+    ) -> HttpResponse {
+        // Admitted or refused, the head was checked already: a POST to the endpoint with an
+        // acceptable content type.
+        let head_checked = !matches!(admission.0, Admitted::Deferred);
+        if !head_checked {
+            if let Some(page) = self.reference_response(req) {
+                return page;
+            }
+            if !self.matches_path(req.path) {
+                return not_found();
+            }
         }
         let get_body;
         let body: &[u8] = match req.method {
+            "POST" if head_checked => {
+                let limit = self.limits().max_body_bytes;
+                if req.body.len() > limit {
+                    return HttpResponse::payload_too_large(limit);
+                }
+                req.body
+            }
             "POST" => {
                 if let Err(response) = self.check_post(req) {
                     return response;
@@ -220,36 +276,16 @@ impl Server {
         let Some(auth) = self.authenticator() else {
             return HttpResponse::json(200, self.answer(&envelope, None, req.headers).await);
         };
-        let unauthorized = |error: RpcError| {
-            let id = match &envelope {
-                Envelope::Single(Item::Call(call)) => call.id,
-                Envelope::Single(Item::Invalid { id, .. }) => *id,
-                Envelope::Batch(_) => None,
-            };
-            HttpResponse::json(401, response::error_body(&error, id))
-        };
-        // Two keys are not one: which would count depends on the stack (first, last, joined),
-        // and a proxy in front may check one while the server reads the other.
-        if req.headers.header_count(API_KEY_HEADER) > 1 {
-            tracing::debug!(peer = ?req.peer, "refused a request with several x-api-key headers");
-            return unauthorized(
-                RpcError::unauthorized()
-                    .data("send one x-api-key header; this request has several"),
-            );
-        }
-        let credentials = Credentials {
-            api_key: req.headers.header(API_KEY_HEADER),
-            peer: req.peer,
-        };
-        let caller = match auth.authenticate(credentials).await {
-            Ok(caller) => caller,
-            Err(AuthError::RateLimited { retry_after }) => {
-                return too_many(&envelope, retry_after, None);
-            }
-            Err(error) => {
+        let verdict = match admission.0 {
+            Admitted::Caller(caller) => Ok(caller),
+            Admitted::Refused(error) => Err(error),
+            Admitted::Deferred => authenticate(auth, req).await.inspect_err(|error| {
                 tracing::debug!(?error, peer = ?req.peer, "authentication failed");
-                return unauthorized(RpcError::unauthorized());
-            }
+            }),
+        };
+        let caller = match verdict {
+            Ok(caller) => caller,
+            Err(error) => return refused(&error, single_id(&envelope)),
         };
         let calls = match &envelope {
             Envelope::Single(_) => 1,
@@ -258,7 +294,11 @@ impl Server {
         let rate = match auth.charge(&caller, calls) {
             Ok(rate) => rate,
             Err(throttled) => {
-                return too_many(&envelope, throttled.retry_after, Some(throttled.limit));
+                let id = match &envelope {
+                    Envelope::Single(Item::Call(call)) => call.id,
+                    _ => None,
+                };
+                return too_many(id, throttled.retry_after, Some(throttled.limit));
             }
         };
         let mut response = HttpResponse::json(
@@ -281,6 +321,10 @@ impl Server {
         if req.body.len() > limit {
             return Err(HttpResponse::payload_too_large(limit));
         }
+        self.check_content_type(req)
+    }
+
+    fn check_content_type(&self, req: &HttpRequest<'_>) -> Result<(), HttpResponse> {
         match req.headers.header("content-type") {
             None => Ok(()),
             Some(value) if acceptable_content_type(value) => Ok(()),
@@ -317,12 +361,91 @@ fn query_names_method(query: &str) -> bool {
     })
 }
 
-/// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.
-fn too_many(envelope: &Envelope<'_>, retry_after: u64, limit: Option<u64>) -> HttpResponse {
-    let id = match envelope {
+/// What [`Server::admit`] decided from a POST's head, for [`Server::handle_admitted`].
+#[derive(Debug)]
+pub struct Admission(Admitted);
+
+#[derive(Debug)]
+enum Admitted {
+    /// Nothing checked yet: [`Server::handle_admitted`] does it all, as [`Server::handle`].
+    Deferred,
+    /// The credentials were accepted.
+    Caller(Arc<Caller>),
+    /// The credentials were refused.
+    Refused(AuthError),
+}
+
+impl Admission {
+    /// Whether the credentials were refused. The answer (401, or 429 after too many failed
+    /// attempts) then needs the body only to echo the request's id: an adapter should read at
+    /// most a small body for it, and answer a larger one with [`Admission::refusal`] unread.
+    pub fn is_refused(&self) -> bool {
+        matches!(self.0, Admitted::Refused(_))
+    }
+
+    /// The answer to refused credentials when the body was not read: the 401 (or 429) that
+    /// [`Server::handle`] gives, with `"id": null`, since the id is in the unread body.
+    /// `None` when the credentials were not refused.
+    pub fn refusal(&self) -> Option<HttpResponse> {
+        match &self.0 {
+            Admitted::Refused(error) => Some(refused(error, None)),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON 404 for a path that is not the endpoint.
+fn not_found() -> HttpResponse {
+    HttpResponse::error(
+        404,
+        RpcError::method_not_found().data("no JSON-RPC endpoint at this path"),
+    )
+}
+
+/// Authenticates a request's credentials. Two keys are not one: which would count depends on
+/// the stack (first, last, joined), and a proxy in front may check one while the server reads
+/// the other, so a request with several `x-api-key` headers is refused before any lookup.
+async fn authenticate(
+    auth: &dyn Authenticator,
+    req: &HttpRequest<'_>,
+) -> Result<Arc<Caller>, AuthError> {
+    if req.headers.header_count(API_KEY_HEADER) > 1 {
+        return Err(AuthError::SeveralKeys);
+    }
+    auth.authenticate(Credentials {
+        api_key: req.headers.header(API_KEY_HEADER),
+        peer: req.peer,
+    })
+    .await
+}
+
+/// The id a refusal echoes: a single request's, when it has one.
+fn single_id<'a>(envelope: &Envelope<'a>) -> Option<Id<'a>> {
+    match envelope {
         Envelope::Single(Item::Call(call)) => call.id,
-        _ => None,
-    };
+        Envelope::Single(Item::Invalid { id, .. }) => *id,
+        Envelope::Batch(_) => None,
+    }
+}
+
+/// The answer to refused credentials: 429 after too many failed attempts, otherwise 401.
+fn refused(error: &AuthError, id: Option<Id<'_>>) -> HttpResponse {
+    match error {
+        AuthError::RateLimited { retry_after } => too_many(id, *retry_after, None),
+        AuthError::SeveralKeys => HttpResponse::json(
+            401,
+            response::error_body(
+                &RpcError::unauthorized()
+                    .data("send one x-api-key header; this request has several"),
+                id,
+            ),
+        ),
+        _ => HttpResponse::json(401, response::error_body(&RpcError::unauthorized(), id)),
+    }
+}
+
+/// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.
+fn too_many(id: Option<Id<'_>>, retry_after: u64, limit: Option<u64>) -> HttpResponse {
     let mut response = HttpResponse::json(
         429,
         response::error_body(&RpcError::new(crate::ErrorCode::RATE_LIMITED), id),

@@ -39,7 +39,7 @@ pub use auth::{
 pub use context::{CallContext, FromContext, HeaderSource, NoHeaders, RequestId};
 pub use envelope::{Call, Envelope, Id, Item};
 pub use error::{ErrorCode, RpcError};
-pub use http::{HttpRequest, HttpResponse};
+pub use http::{Admission, HttpRequest, HttpResponse};
 pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
 pub use params::{ParamDef, Params, UnknownParams};

@@ -237,7 +237,8 @@ impl ServerBuilder {
     }
 
     /// Answers a call that runs longer than `limit` with -32000 and cancels it (its future is
-    /// dropped). `timer` supplies the sleep; `leanrpc_axum::TokioTimer` is tokio's. Off by default.
+    /// dropped). `timer` supplies the sleep; `leanrpc_hyper::Tokio` (re-exported as
+    /// `leanrpc_axum::Tokio`) is tokio's. Off by default.
     pub fn call_timeout(mut self, limit: Duration, timer: impl Timer) -> Self {
         self.call_timeout = Some(CallTimeout {
             timer: Arc::new(timer),

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leanrpc_core::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, HttpResponse, RateStatus, Role,
-    Server, Throttled,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest,
+    HttpResponse, RateStatus, Role, Server, Throttled,
 };
 use leanrpc_test_support::{Request, caller};
 
@@ -166,4 +166,74 @@ fn without_a_caller_in_process_calls_are_unauthorized() {
     let answer = futures_executor::block_on(server.call(CALL)).unwrap();
     // The method does not exist: resolution comes before authorization.
     assert!(String::from_utf8(answer).unwrap().contains("-32601"));
+}
+
+/// The two steps an adapter takes to check a POST's key before reading its body.
+fn admit_then_handle(server: &Server, key: Option<&[u8]>, body: &str) -> (bool, HttpResponse) {
+    let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
+    if let Some(key) = key {
+        headers.push(("x-api-key", key));
+    }
+    let mut request = HttpRequest {
+        method: "POST",
+        path: "/api/jsonrpc",
+        query: None,
+        headers: &headers as &dyn HeaderSource,
+        body: b"",
+        peer: None,
+    };
+    let admission = futures_executor::block_on(server.admit(&request)).unwrap();
+    let refused = admission.is_refused();
+    request.body = body.as_bytes();
+    let response = futures_executor::block_on(server.handle_admitted(&request, admission));
+    (refused, response)
+}
+
+#[test]
+fn admission_checks_the_key_from_the_head_and_answers_as_handle_does() {
+    let (server, auth) = server(100);
+    // Refused at the head; with the body read afterwards, the answer is handle's, id echoed.
+    let (refused, response) = admit_then_handle(&server, Some(b"bad"), CALL);
+    assert!(refused);
+    assert_eq!(response, post(&server, Some(b"bad"), CALL));
+    // Not read: the same 401 with a null id.
+    let mut headers: Vec<(&str, &[u8])> = vec![("x-api-key", b"bad")];
+    headers.push(("content-type", b"application/json"));
+    let head = HttpRequest {
+        method: "POST",
+        path: "/api/jsonrpc",
+        query: None,
+        headers: &headers as &dyn HeaderSource,
+        body: b"",
+        peer: None,
+    };
+    let admission = futures_executor::block_on(server.admit(&head)).unwrap();
+    let refusal = admission.refusal().unwrap();
+    assert_eq!(
+        (refusal.status, text(&refusal)),
+        (
+            401,
+            r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}"#
+        )
+    );
+    // Accepted at the head: one authentication for the request, not two.
+    let before = auth.authentications.load(Ordering::SeqCst);
+    let (refused, response) = admit_then_handle(&server, Some(b"good"), CALL);
+    assert!(!refused);
+    assert_eq!(response.status, 200, "{}", text(&response));
+    assert_eq!(auth.authentications.load(Ordering::SeqCst), before + 1);
+    // The head alone decides a wrong path and a wrong content type.
+    let wrong_type: Vec<(&str, &[u8])> = vec![("content-type", b"text/xml")];
+    let request = HttpRequest {
+        headers: &wrong_type as &dyn HeaderSource,
+        ..head
+    };
+    let answer = futures_executor::block_on(server.admit(&request)).unwrap_err();
+    assert_eq!(answer.status, 415);
+    let request = HttpRequest {
+        path: "/elsewhere",
+        ..head
+    };
+    let answer = futures_executor::block_on(server.admit(&request)).unwrap_err();
+    assert_eq!(answer.status, 404);
 }

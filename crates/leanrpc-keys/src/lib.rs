@@ -39,7 +39,9 @@
 //!     .unwrap();
 //! assert_eq!((caller.role, caller.projects.as_slice()), (Role::Editor, &[7][..]));
 //!
-//! let wrong = format!("{}x", &key.reveal()[..key.reveal().len() - 1]);
+//! // The last character changed (to one it is not), so the checksum no longer matches.
+//! let (head, last) = key.reveal().split_at(key.reveal().len() - 1);
+//! let wrong = format!("{head}{}", if last == "x" { "y" } else { "x" });
 //! let refused = auth.authenticate(Credentials { api_key: Some(wrong.as_bytes()), peer: None });
 //! assert_eq!(refused.await.unwrap_err(), AuthError::Malformed);
 //! # });

@@ -1,14 +1,18 @@
 //! Run with: cargo run -p hyper-server -- --listen 127.0.0.1:8081 --data tickets-data
 //!
-//! The tickets API of `examples/tickets`, served by plain hyper instead of axum. Everything below
-//! `glue` is the whole adapter: it maps hyper's request to leanrpc's transport-neutral
-//! `HttpRequest` and the `HttpResponse` back. All protocol logic stays in `leanrpc-core`.
+//! The tickets API of `examples/tickets`, served by plain hyper instead of axum. The whole
+//! adapter is `leanrpc_hyper::serve_server`: it accepts connections (capped, every one with
+//! header-read, idle, body-read and write timeouts, accept errors retried rather than fatal),
+//! checks a POST's key before reading its body, and maps hyper's request to leanrpc's
+//! transport-neutral `HttpRequest` and the `HttpResponse` back. All protocol logic stays in
+//! `leanrpc-core`. Another stack would use `leanrpc_hyper::respond` from its own handler.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
+use leanrpc_hyper::ServeOptions;
 use tickets::{App, Options};
 
 /// Serve the tickets API on plain hyper.
@@ -20,6 +24,19 @@ struct Args {
     /// The data directory (shared with `tickets`; keys are managed with `tickets keys`).
     #[arg(long, default_value = tickets::DEFAULT_DATA_DIR)]
     data: PathBuf,
+    /// Milliseconds a client may take to send a request's headers, or sit idle between
+    /// requests (default 10,000).
+    #[arg(long, default_value_t = 10_000)]
+    header_read_timeout_ms: u64,
+    /// Milliseconds a response may wait on a client that does not read it (default 30,000).
+    #[arg(long, default_value_t = 30_000)]
+    write_timeout_ms: u64,
+    /// Most connections served at once (default 1,024).
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
+    /// How many `X-Forwarded-For` hops to believe for the client's address (default 0: none).
+    #[arg(long, default_value_t = 0)]
+    trusted_proxy_hops: usize,
 }
 
 #[tokio::main]
@@ -41,86 +58,17 @@ async fn main() -> Result<(), tickets::Error> {
         listener.local_addr()?,
         app.server.path()
     );
-    loop {
-        let (stream, peer) = listener.accept().await?;
-        let server = app.server.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let server = server.clone();
-                async move { Ok::<_, Infallible>(glue::handle(&server, request, peer).await) }
-            });
-            let io = hyper_util::rt::TokioIo::new(stream);
-            if let Err(error) = hyper::server::conn::http1::Builder::new()
-                .serve_connection(io, service)
-                .await
-            {
-                tracing::debug!(%error, "connection ended with an error");
-            }
-        });
-    }
-}
-
-mod glue {
-    use std::net::SocketAddr;
-
-    use http_body_util::{BodyExt, Full, Limited};
-    use hyper::body::{Bytes, Incoming};
-    use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-    use hyper::{Method, Request, Response, StatusCode};
-    use leanrpc::{HeaderSource, HttpRequest, HttpResponse, Server};
-
-    struct Headers<'a>(&'a HeaderMap);
-
-    impl HeaderSource for Headers<'_> {
-        fn header(&self, name: &str) -> Option<&[u8]> {
-            self.0.get(name).map(HeaderValue::as_bytes)
-        }
-
-        fn header_count(&self, name: &str) -> usize {
-            self.0.get_all(name).iter().count()
-        }
-    }
-
-    /// Answers one hyper request with `server`.
-    pub(crate) async fn handle(
-        server: &Server,
-        request: Request<Incoming>,
-        peer: SocketAddr,
-    ) -> Response<Full<Bytes>> {
-        let (parts, body) = request.into_parts();
-        let limit = server.limits().max_body_bytes;
-        let body = if parts.method == Method::POST {
-            match Limited::new(body, limit).collect().await {
-                Ok(collected) => collected.to_bytes(),
-                Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-                    return into_hyper(HttpResponse::payload_too_large(limit));
-                }
-                Err(_) => return into_hyper(HttpResponse::unreadable_body()),
-            }
-        } else {
-            Bytes::new()
-        };
-        let request = HttpRequest {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &Headers(&parts.headers),
-            body: &body,
-            peer: Some(peer.ip()),
-        };
-        into_hyper(server.handle(&request).await)
-    }
-
-    fn into_hyper(response: HttpResponse) -> Response<Full<Bytes>> {
-        let mut out = Response::new(Full::new(Bytes::from(response.body)));
-        *out.status_mut() =
-            StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        for (name, value) in response.headers {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                out.headers_mut()
-                    .append(HeaderName::from_static(name), value);
-            }
-        }
-        out
-    }
+    let options = ServeOptions::new()
+        .header_read_timeout(Duration::from_millis(args.header_read_timeout_ms))
+        .write_timeout(Duration::from_millis(args.write_timeout_ms))
+        .max_connections(args.max_connections)
+        .trusted_proxy_hops(args.trusted_proxy_hops);
+    leanrpc_hyper::serve_server(
+        listener,
+        app.server.clone(),
+        options,
+        leanrpc_hyper::shutdown_signal(),
+    )
+    .await?;
+    Ok(())
 }

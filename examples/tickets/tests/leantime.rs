@@ -60,14 +60,14 @@ async fn leantime_mcp_calls_succeed_on_a_fresh_server() {
         ok("projects.getProjectProgress", json!({"id": pid})).await["totalTickets"],
         0
     );
-    assert_eq!(
-        ok(
-            "projects.getUsersAssignedToProject",
-            json!({"projectId": pid})
-        )
-        .await,
-        json!([])
-    );
+    // As in Leantime, the author of a project is its first member.
+    let members = ok(
+        "projects.getUsersAssignedToProject",
+        json!({"projectId": pid}),
+    )
+    .await;
+    assert_eq!(members.as_array().map(Vec::len), Some(1), "{members}");
+    assert_eq!(members[0]["id"], me, "{members}");
     // Labels.
     let labels = ok("tickets.getStatusLabels", json!({"projectId": pid})).await;
     assert_eq!(labels["3"]["name"], "New");
@@ -950,7 +950,14 @@ async fn users_cli_adds_people_that_the_api_lists() {
             json!({"projectId": p}),
         )
         .await;
-    assert_eq!(members[0]["id"], id);
+    // The project's author (the owner key's user) and the user added with `--project`.
+    let ids: Vec<&Value> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["id"])
+        .collect();
+    assert!(ids.contains(&&json!(id)) && ids.len() == 2, "{members}");
     let out = std::process::Command::new(support::BIN)
         .args(["users", "list", "--data"])
         .arg(&server.data)

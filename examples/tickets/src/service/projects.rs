@@ -2,7 +2,7 @@
 
 use leanrpc::{Caller, RpcError, rpc_service};
 
-use super::{Checked, date_field, page, require_unscoped, required, scope};
+use super::{Checked, caller_user, date_field, page, require_unscoped, required, scope};
 use crate::db::{self, Db};
 use crate::model::{Project, ProjectProgress, ProjectUser, ProjectValues};
 
@@ -70,6 +70,7 @@ impl Projects {
         require_unscoped(caller, "create projects")?;
         let mut v = normalize(values)?;
         v.name = Some(required("values.name", v.name)?);
+        let author = caller_user(&self.db, caller).await?;
         self.db
             .write(move |tx| {
                 let client = v.client_id.unwrap_or(1);
@@ -79,7 +80,10 @@ impl Projects {
                         format!("no client {client}"),
                     ));
                 }
-                db::projects::insert(tx, &v).map(Checked::Done)
+                let id = db::projects::insert(tx, &v)?;
+                // As Leantime does: the author is the new project's first member.
+                db::projects::add_member(tx, id, author, "")?;
+                Ok(Checked::Done(id))
             })
             .await?
             .answer()
