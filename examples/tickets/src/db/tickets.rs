@@ -467,3 +467,38 @@ pub fn delete(
 pub fn is_milestone(kind: &str) -> bool {
     kind == MILESTONE
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use super::*;
+    use crate::Db;
+
+    /// A cached ticket statement keeps its plan when it runs again with other values: SQLite
+    /// built with STAT4 would otherwise parse and plan it again on every call (≈ 40 µs of a
+    /// `getTicket`, measured by `benches/examples/ticket_timing.rs`).
+    #[tokio::test]
+    async fn cached_statements_are_not_prepared_again_on_each_call() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let db = Db::open(&dir.path().join("tickets.sqlite3")).expect("open");
+        let reprepared = db
+            .read(|conn| {
+                for (scope, id) in [
+                    (Scope::only(&[1]), 1),
+                    (Scope::only(&[1]), 2),
+                    (Scope::only(&[2, 3]), 7),
+                    (Scope::all(), 9),
+                ] {
+                    assert!(get(conn, &scope, id)?.is_none());
+                }
+                let sql = format!("{SELECT} WHERE t.id = ?2 AND {IN_SCOPE}");
+                Ok(conn
+                    .prepare_cached(&sql)?
+                    .get_status(StatementStatus::RePrepare))
+            })
+            .await
+            .expect("the reads");
+        assert_eq!(reprepared, 0, "the statement was prepared again");
+    }
+}
