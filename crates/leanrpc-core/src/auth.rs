@@ -165,6 +165,7 @@ impl fmt::Debug for Credentials<'_> {
 /// Why a request was not authenticated. Every variant but [`AuthError::RateLimited`] answers
 /// HTTP 401 with -32001; the variants exist for logs and metrics, clients see the same answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthError {
     /// No `x-api-key` header.
     Missing,
@@ -183,6 +184,25 @@ pub enum AuthError {
     /// any key is looked up.
     SeveralKeys,
 }
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthError::Missing => f.write_str("no x-api-key header"),
+            AuthError::Malformed => f.write_str("the x-api-key header is not a well-formed key"),
+            AuthError::Rejected => {
+                f.write_str("unknown key, wrong secret, or a revoked or expired key")
+            }
+            AuthError::RateLimited { retry_after } => {
+                write!(f, "too many attempts or calls; retry after {retry_after} s")
+            }
+            AuthError::Unavailable => f.write_str("the key store is unavailable"),
+            AuthError::SeveralKeys => f.write_str("more than one x-api-key header"),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// Turns request credentials into a [`Caller`]. Implemented by `leanrpc-keys`; tests can
 /// implement it directly. The caller comes back shared, so an authenticator that caches

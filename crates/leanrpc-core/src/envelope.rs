@@ -11,6 +11,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::error::RpcError;
 use crate::params::Params;
 
 /// The raw JSON of a request id: a string, a number or `null`, exactly as the client sent it.
@@ -128,6 +129,7 @@ pub enum Envelope<'a> {
 
 /// Why a body could not be decoded into an [`Envelope`] at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// Not valid JSON, or trailing bytes after the value (-32700).
     Parse,
@@ -141,6 +143,30 @@ pub enum DecodeError {
         /// The configured limit.
         limit: usize,
     },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Parse => f.write_str("not valid JSON"),
+            DecodeError::TooDeep { limit } => write!(f, "JSON nested deeper than {limit} levels"),
+            DecodeError::BatchTooLong { limit } => write!(f, "batch longer than {limit} calls"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The answer the specification gives: -32700 for what is not JSON (or too deep to read),
+/// -32600 for a batch over the limit, with `data` saying which limit.
+impl From<DecodeError> for RpcError {
+    fn from(error: DecodeError) -> Self {
+        match error {
+            DecodeError::Parse => RpcError::parse_error(),
+            DecodeError::TooDeep { .. } => RpcError::parse_error().data(error.to_string()),
+            DecodeError::BatchTooLong { .. } => RpcError::invalid_request().data(error.to_string()),
+        }
+    }
 }
 
 /// Parses a body into an [`Envelope`], enforcing `max_depth` and `max_batch`.
@@ -384,6 +410,27 @@ fn json_string(raw: &RawValue) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_errors_say_what_and_become_the_specified_codes() {
+        let cases = [
+            (DecodeError::Parse, "not valid JSON", -32700),
+            (
+                DecodeError::TooDeep { limit: 64 },
+                "JSON nested deeper than 64 levels",
+                -32700,
+            ),
+            (
+                DecodeError::BatchTooLong { limit: 3 },
+                "batch longer than 3 calls",
+                -32600,
+            ),
+        ];
+        for (error, text, code) in cases {
+            assert_eq!(error.to_string(), text);
+            assert_eq!(RpcError::from(error).code().code(), code);
+        }
+    }
 
     fn single(body: &str) -> Item<'_> {
         match parse(body.as_bytes(), 64, 1000).unwrap() {

@@ -16,7 +16,7 @@ use crate::BoxFuture;
 use crate::auth::{Authenticator, Caller, Role};
 use crate::context::{CallContext, HeaderSource, NoHeaders};
 use crate::discover::{self, Reference};
-use crate::envelope::{self, Call, DecodeError, Envelope, Item};
+use crate::envelope::{self, Call, Envelope, Item};
 use crate::error::RpcError;
 use crate::limits::Limits;
 use crate::page;
@@ -83,6 +83,7 @@ pub struct MountedMethod<'a> {
 
 /// Why a server could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BuildError {
     /// Two mounted methods answer to the same name under the matching rules.
     Collision {
@@ -546,18 +547,8 @@ impl Server {
     /// complete error answer.
     pub(crate) fn decode<'b>(&self, body: &'b [u8]) -> Result<Envelope<'b>, Vec<u8>> {
         let limits = &self.inner.limits;
-        envelope::parse(body, limits.max_depth, limits.max_batch_len).map_err(|e| {
-            let error = match e {
-                DecodeError::Parse => RpcError::parse_error(),
-                DecodeError::TooDeep { limit } => {
-                    RpcError::parse_error().data(format!("JSON nested deeper than {limit} levels"))
-                }
-                DecodeError::BatchTooLong { limit } => {
-                    RpcError::invalid_request().data(format!("batch longer than {limit} calls"))
-                }
-            };
-            response::error_body(&error, None)
-        })
+        envelope::parse(body, limits.max_depth, limits.max_batch_len)
+            .map_err(|e| response::error_body(&RpcError::from(e), None))
     }
 
     /// Answers a decoded envelope. An empty buffer means there is nothing to answer.
