@@ -10,7 +10,7 @@ const SELECT: &str = "SELECT m.id, m.module, m.module_id, m.comment_parent, m.us
     COALESCE(u.firstname, ''), COALESCE(u.lastname, ''), m.text, m.date, m.status
     FROM comments m LEFT JOIN users u ON u.id = m.user_id";
 
-const IN_SCOPE: &str = "(?1 IS NULL OR m.project_id IN (SELECT value FROM json_each(?1)))";
+const IN_SCOPE: &str = in_scope!("m.project_id");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Comment> {
     Ok(Comment {
@@ -89,8 +89,11 @@ pub fn edit(
     text: &str,
 ) -> Result<bool, DbError> {
     let changed = tx.execute(
-        "UPDATE comments SET text = ?3 WHERE id = ?2 AND (?4 IS NULL OR user_id = ?4)
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        concat!(
+            "UPDATE comments SET text = ?3 WHERE id = ?2 AND (?4 IS NULL OR user_id = ?4)
+           AND ",
+            in_scope!("project_id")
+        ),
         params![scope, id, text, author],
     )?;
     Ok(changed == 1)
@@ -105,8 +108,11 @@ pub fn delete(
     author: Option<i64>,
 ) -> Result<bool, DbError> {
     let deleted = tx.execute(
-        "DELETE FROM comments WHERE id = ?2 AND (?3 IS NULL OR user_id = ?3)
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        concat!(
+            "DELETE FROM comments WHERE id = ?2 AND (?3 IS NULL OR user_id = ?3)
+           AND ",
+            in_scope!("project_id")
+        ),
         params![scope, id, author],
     )?;
     if deleted == 1 {
@@ -124,12 +130,18 @@ pub fn entity_project(
 ) -> Result<Option<i64>, DbError> {
     let sql = match module {
         "ticket" => {
-            "SELECT project_id FROM tickets WHERE id = ?2
-                     AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))"
+            concat!(
+                "SELECT project_id FROM tickets WHERE id = ?2
+                     AND ",
+                in_scope!("project_id")
+            )
         }
         _ => {
-            "SELECT id FROM projects WHERE id = ?2
-              AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))"
+            concat!(
+                "SELECT id FROM projects WHERE id = ?2
+              AND ",
+                in_scope!("id")
+            )
         }
     };
     Ok(conn

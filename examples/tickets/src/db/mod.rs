@@ -8,6 +8,19 @@
 //! write and four (`READERS`) reads hold a thread and a connection: no burst of requests can grow
 //! the blocking pool, the open files or the memory that comes with them.
 
+/// The one test that keeps every query inside the caller's projects: SQL saying that `$column`
+/// is one of the projects of the [`Scope`] bound as `?1` (always true for a scope of every
+/// project). A string literal, so queries stay `&'static str` (`concat!`) or `format!` strings.
+macro_rules! in_scope {
+    ($column:literal) => {
+        concat!(
+            "(?1 IS NULL OR ",
+            $column,
+            " IN (SELECT value FROM json_each(?1)))"
+        )
+    };
+}
+
 pub mod clients;
 pub mod comments;
 mod migrations;
@@ -222,9 +235,8 @@ fn migrate(conn: &Connection) -> Result<(), DbError> {
 pub(crate) const NOW: &str = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
 
 /// The projects a caller may touch, as a SQL parameter: `NULL` for every project, otherwise a
-/// JSON array of ids. Queries test it with
-/// `(?N IS NULL OR project_id IN (SELECT value FROM json_each(?N)))`, so a foreign row is never
-/// loaded, only to be thrown away after the fact.
+/// JSON array of ids. Queries test it with `in_scope!("project_id")` in their `WHERE`, so a
+/// foreign row is never loaded, only to be thrown away after the fact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope(Option<String>);
 

@@ -11,7 +11,7 @@ const SELECT: &str = "SELECT p.id, p.name, p.details, p.client_id, c.name, p.sta
     p.created, p.modified
     FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
 
-const IN_SCOPE: &str = "(?1 IS NULL OR p.id IN (SELECT value FROM json_each(?1)))";
+const IN_SCOPE: &str = in_scope!("p.id");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
     Ok(Project {
@@ -114,7 +114,8 @@ pub fn patch(
                end = CASE WHEN ?8 IS NULL THEN end ELSE NULLIF(?8, '') END,
                hour_budget = COALESCE(?9, hour_budget), dollar_budget = COALESCE(?10, dollar_budget),
                modified = {NOW}
-             WHERE id = ?2 AND (?1 IS NULL OR id IN (SELECT value FROM json_each(?1)))"
+             WHERE id = ?2 AND {in_scope}",
+            in_scope = in_scope!("id")
         ),
         params![
             scope,
@@ -250,8 +251,11 @@ pub fn add_member(
 /// Removes a user from the projects of `scope` (every project when the scope is all).
 pub fn remove_memberships(tx: &Transaction<'_>, scope: &Scope, user: i64) -> Result<(), DbError> {
     tx.execute(
-        "DELETE FROM project_users WHERE user_id = ?2
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        concat!(
+            "DELETE FROM project_users WHERE user_id = ?2
+           AND ",
+            in_scope!("project_id")
+        ),
         params![scope, user],
     )?;
     Ok(())
@@ -259,10 +263,12 @@ pub fn remove_memberships(tx: &Transaction<'_>, scope: &Scope, user: i64) -> Res
 
 /// The ids of the projects a user is a member of, inside `scope`.
 pub fn of_user(conn: &Connection, scope: &Scope, user: i64) -> Result<Vec<i64>, DbError> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(concat!(
         "SELECT project_id FROM project_users WHERE user_id = ?2
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1))) ORDER BY project_id",
-    )?;
+           AND ",
+        in_scope!("project_id"),
+        " ORDER BY project_id"
+    ))?;
     let rows = stmt.query_map(params![scope, user], |row| row.get(0))?;
     collect(rows)
 }

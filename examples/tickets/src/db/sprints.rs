@@ -8,7 +8,7 @@ use crate::model::Sprint;
 const SELECT: &str = "SELECT s.id, s.name, s.project_id, s.start_date, s.end_date, s.modified
     FROM sprints s";
 
-const IN_SCOPE: &str = "(?1 IS NULL OR s.project_id IN (SELECT value FROM json_each(?1)))";
+const IN_SCOPE: &str = in_scope!("s.project_id");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Sprint> {
     Ok(Sprint {
@@ -97,7 +97,8 @@ pub fn update(
         &format!(
             "UPDATE sprints SET name = COALESCE(?3, name), start_date = COALESCE(?4, start_date),
                end_date = COALESCE(?5, end_date), modified = {NOW}
-             WHERE id = ?2 AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))"
+             WHERE id = ?2 AND {in_scope}",
+            in_scope = in_scope!("project_id")
         ),
         params![scope, id, name, start, end],
     )?;
@@ -107,8 +108,11 @@ pub fn update(
 /// Deletes a sprint inside `scope`; its tickets leave it. `false` when there is no such sprint.
 pub fn delete(tx: &Transaction<'_>, scope: &Scope, id: i64) -> Result<bool, DbError> {
     let deleted = tx.execute(
-        "DELETE FROM sprints WHERE id = ?2
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        concat!(
+            "DELETE FROM sprints WHERE id = ?2
+           AND ",
+            in_scope!("project_id")
+        ),
         params![scope, id],
     )?;
     if deleted == 1 {

@@ -20,7 +20,7 @@ const SELECT: &str = "SELECT t.id, t.project_id, p.name, c.name, t.headline, t.d
     LEFT JOIN users e ON e.id = t.editor_id";
 
 /// The scope test on `t.project_id` for parameter `?1`.
-const IN_SCOPE: &str = "(?1 IS NULL OR t.project_id IN (SELECT value FROM json_each(?1)))";
+const IN_SCOPE: &str = in_scope!("t.project_id");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let status: i64 = row.get(6)?;
@@ -374,7 +374,8 @@ pub fn patch(
                edit_to = CASE WHEN ?17 IS NULL THEN edit_to ELSE NULLIF(?17, '') END,
                tags = COALESCE(?18, tags), acceptance_criteria = COALESCE(?19, acceptance_criteria),
                modified = {NOW}
-             WHERE id = ?2 AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))"
+             WHERE id = ?2 AND {in_scope}",
+            in_scope = in_scope!("project_id")
         ),
         params![
             scope,
@@ -414,7 +415,8 @@ pub fn move_to(
             "UPDATE tickets SET project_id = ?3, milestone_id = NULL, sprint = NULL,
                depending_ticket_id = NULL, modified = {NOW}
              WHERE id = ?2 AND type <> 'milestone'
-               AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))"
+               AND {in_scope}",
+            in_scope = in_scope!("project_id")
         ),
         params![scope, id, project],
     )?;
@@ -441,8 +443,11 @@ pub fn delete(
     milestone: bool,
 ) -> Result<bool, DbError> {
     let deleted = tx.execute(
-        "DELETE FROM tickets WHERE id = ?2 AND (type = 'milestone') = (?3 <> 0)
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        concat!(
+            "DELETE FROM tickets WHERE id = ?2 AND (type = 'milestone') = (?3 <> 0)
+           AND ",
+            in_scope!("project_id")
+        ),
         params![scope, id, milestone],
     )?;
     if deleted == 1 {

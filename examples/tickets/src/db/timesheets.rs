@@ -12,7 +12,7 @@ const SELECT: &str = "SELECT s.id, s.user_id, COALESCE(u.firstname, ''), COALESC
     FROM timesheets s LEFT JOIN users u ON u.id = s.user_id
     LEFT JOIN tickets t ON t.id = s.ticket_id LEFT JOIN projects p ON p.id = s.project_id";
 
-const IN_SCOPE: &str = "(?1 IS NULL OR s.project_id IN (SELECT value FROM json_each(?1)))";
+const IN_SCOPE: &str = in_scope!("s.project_id");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Timesheet> {
     Ok(Timesheet {
@@ -147,8 +147,11 @@ pub fn log(
 /// Deletes an entry inside `scope`; `false` when there is no such entry.
 pub fn delete(tx: &Transaction<'_>, scope: &Scope, id: i64) -> Result<bool, DbError> {
     Ok(tx.execute(
-        "DELETE FROM timesheets WHERE id = ?2
-           AND (?1 IS NULL OR project_id IN (SELECT value FROM json_each(?1)))",
+        concat!(
+            "DELETE FROM timesheets WHERE id = ?2
+           AND ",
+            in_scope!("project_id")
+        ),
         params![scope, id],
     )? == 1)
 }
