@@ -86,7 +86,10 @@ impl Authenticator for Keys {
 }
 
 fn server(auth: bool) -> Server {
-    let builder = Server::builder().namespace("acme.rpc").service(Notes);
+    let builder = Server::builder()
+        .namespace("acme.rpc")
+        .reference_page(leanrpc::reference::Page::default())
+        .service(Notes);
     let builder = if auth {
         builder.authenticator(Keys)
     } else {
@@ -317,12 +320,9 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
     assert_eq!(call.status, 401);
     let plain = get(&s, "/api/jsonrpc", None, vec![("accept", "*/*")]);
     assert_eq!(plain.header("content-type"), Some("application/json"));
-    // Switched off, the endpoint answers browsers like any GET without a call.
-    let off = Server::builder()
-        .service(Notes)
-        .reference_page(false)
-        .build()
-        .unwrap();
+    // Without a page renderer (the core's default), the endpoint answers browsers like any
+    // GET without a call.
+    let off = Server::builder().service(Notes).build().unwrap();
     let page = get(&off, "/api/jsonrpc", None, browser());
     assert_eq!(page.header("content-type"), Some("application/json"));
     assert_eq!(

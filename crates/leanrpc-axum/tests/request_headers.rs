@@ -87,7 +87,11 @@ async fn page_for_evil_host(addr: std::net::SocketAddr, path: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_page_never_shows_the_host_header() {
-    let server = Server::builder().service(Echo).build().unwrap();
+    let server = Server::builder()
+        .reference_page(leanrpc::reference::Page::default())
+        .service(Echo)
+        .build()
+        .unwrap();
     let (addr, _stop) = start(server).await;
     for path in ["/api/jsonrpc/reference", "/api/jsonrpc"] {
         let page = page_for_evil_host(addr, path).await;
@@ -103,6 +107,7 @@ async fn the_reference_page_never_shows_the_host_header() {
 async fn the_reference_page_shows_the_configured_public_url() {
     let server = Server::builder()
         .public_url("https://api.example.com/")
+        .reference_page(leanrpc::reference::Page::default())
         .service(Echo)
         .build()
         .unwrap();

@@ -27,7 +27,6 @@ pub mod error;
 pub mod http;
 pub mod keystore;
 pub mod limits;
-mod page;
 pub mod params;
 pub mod registry;
 mod response;

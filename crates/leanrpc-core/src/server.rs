@@ -15,11 +15,10 @@ use futures_util::{FutureExt, StreamExt};
 use crate::BoxFuture;
 use crate::auth::{Authenticator, Caller, Role};
 use crate::context::{CallContext, HeaderSource, NoHeaders};
-use crate::discover::{self, Reference};
+use crate::discover::{self, Api, PageRenderer};
 use crate::envelope::{self, Call, Envelope, Item};
 use crate::error::RpcError;
 use crate::limits::Limits;
-use crate::page;
 use crate::params::Params;
 use crate::registry::{self, Answer, Invocation, MethodDef, RpcService};
 use crate::response::{self, ResponseBudget};
@@ -46,10 +45,10 @@ struct Inner {
     pub(crate) auth: Option<Arc<dyn Authenticator>>,
     default_role: Role,
     call_timeout: Option<CallTimeout>,
-    /// The discovery model, when `rpc.discover` or the reference page is on.
-    reference: Option<Reference>,
+    /// The discovery model (always built: front ends read it even where `rpc.discover` is off).
+    api: Api,
     discovery: bool,
-    /// The rendered reference page, when it is on.
+    /// The rendered reference page, when a renderer was given.
     page: Option<String>,
     /// Leantime 3.8's result shape: scalars answered as one-element arrays.
     scalar_results_in_arrays: bool,
@@ -160,7 +159,7 @@ pub struct ServerBuilder {
     call_timeout: Option<CallTimeout>,
     services: Vec<Mount>,
     discovery: bool,
-    reference_page: bool,
+    reference_page: Option<Box<dyn PageRenderer>>,
     title: Option<String>,
     version: String,
     scalar_results_in_arrays: bool,
@@ -196,7 +195,7 @@ impl Default for ServerBuilder {
             call_timeout: None,
             services: Vec::new(),
             discovery: true,
-            reference_page: true,
+            reference_page: None,
             title: None,
             version: "0.0.0".to_owned(),
             scalar_results_in_arrays: false,
@@ -256,16 +255,20 @@ impl ServerBuilder {
         self
     }
 
-    /// Serves the browsable API reference (default on): an HTML page for `GET` on the endpoint
-    /// path with `Accept: text/html`, and for `GET {path}/reference`.
+    /// Serves a browsable API reference rendered by `renderer` (off unless called): an HTML
+    /// page for `GET` on the endpoint path with `Accept: text/html`, and for
+    /// `GET {path}/reference`. `leanrpc_reference::Page` (re-exported as
+    /// `leanrpc::reference::Page` by the facade's default `reference-page` feature) is the page
+    /// leanrpc ships. The page is rendered once, by [`build`](Self::build), from the
+    /// [discovery model](crate::discover::Api).
     ///
     /// The page is public, even on a server that requires API keys: it shows the shape of the
     /// API (every mounted method, its params, types, roles and scopes, and example requests),
     /// never data, as published OpenAPI documentation does. A browser cannot send the
-    /// `x-api-key` header, so a page behind the key could not be opened. Turn it off where even
-    /// the API's shape must stay private.
-    pub fn reference_page(mut self, on: bool) -> Self {
-        self.reference_page = on;
+    /// `x-api-key` header, so a page behind the key could not be opened. Leave it off where
+    /// even the API's shape must stay private.
+    pub fn reference_page(mut self, renderer: impl PageRenderer) -> Self {
+        self.reference_page = Some(Box::new(renderer));
         self
     }
 
@@ -390,32 +393,27 @@ impl ServerBuilder {
                 });
             }
         }
-        let reference = (self.discovery || self.reference_page).then(|| {
-            let title = self
-                .title
-                .clone()
-                .or_else(|| self.namespace.clone())
-                .unwrap_or_else(|| "JSON-RPC API".to_owned());
-            let settings = discover::Settings {
-                title: &title,
-                version: &self.version,
-                path: &self.path,
-                auth: self.auth.is_some(),
-                default_role: self.default_role,
-            };
-            Reference::build(
-                &settings,
-                methods
-                    .iter()
-                    .map(|b: &Bound| (b.full_name.as_str(), b.def)),
-            )
-        });
-        let page = match &reference {
-            Some(reference) if self.reference_page => {
-                Some(page::render(reference, self.public_url.as_deref()))
-            }
-            _ => None,
+        let title = self
+            .title
+            .clone()
+            .or_else(|| self.namespace.clone())
+            .unwrap_or_else(|| "JSON-RPC API".to_owned());
+        let settings = discover::Settings {
+            title: &title,
+            version: &self.version,
+            path: &self.path,
+            auth: self.auth.is_some(),
+            default_role: self.default_role,
         };
+        let api = Api::build(
+            &settings,
+            methods
+                .iter()
+                .map(|b: &Bound| (b.full_name.as_str(), b.def)),
+        );
+        let page = self
+            .reference_page
+            .map(|renderer| renderer.render(&api, self.public_url.as_deref()));
         Ok(Server {
             inner: Arc::new(Inner {
                 methods,
@@ -430,7 +428,7 @@ impl ServerBuilder {
                 auth: self.auth,
                 default_role: self.default_role,
                 call_timeout: self.call_timeout,
-                reference,
+                api,
                 discovery: self.discovery,
                 page,
                 scalar_results_in_arrays: self.scalar_results_in_arrays,
@@ -475,16 +473,23 @@ impl Server {
     /// The OpenRPC document `rpc.discover` answers `caller` with (on a server that
     /// authenticates, `None` as caller sees no methods); `None` when discovery is off.
     pub fn openrpc_document(&self, caller: Option<&Caller>) -> Option<String> {
-        let reference = self.inner.reference.as_ref()?;
-        self.inner.discovery.then(|| reference.document(caller))
+        self.inner.discovery.then(|| self.inner.api.openrpc(caller))
     }
 
-    /// The reference page as rendered at build time; `None` when the page is off.
+    /// The discovery model: every mounted method with its params, schemas, errors, role and
+    /// scopes, built with the server whatever `discovery` and `reference_page` say (they only
+    /// decide what is served over HTTP). Front ends (MCP, client generators) read it.
+    pub fn api(&self) -> &Api {
+        &self.inner.api
+    }
+
+    /// The reference page as rendered at build time; `None` without a page renderer.
     pub(crate) fn page(&self) -> Option<&str> {
         self.inner.page.as_deref()
     }
 
-    /// The rendered reference page, the same for every request; `None` when the page is off.
+    /// The rendered reference page, the same for every request; `None` without a page
+    /// renderer ([`ServerBuilder::reference_page`]).
     pub fn reference_html(&self) -> Option<&str> {
         self.page()
     }

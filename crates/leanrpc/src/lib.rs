@@ -62,6 +62,12 @@
 pub use leanrpc_core::*;
 pub use leanrpc_macros::rpc_service;
 
+/// The browsable HTML API reference (the `leanrpc-reference` crate; feature `reference-page`,
+/// on by default): mount it with
+/// `Server::builder().reference_page(leanrpc::reference::Page::default())`.
+#[cfg(feature = "reference-page")]
+pub use leanrpc_reference as reference;
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

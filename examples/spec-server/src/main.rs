@@ -28,7 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
-    let server = Server::builder().service(Spec).build()?;
+    let server = Server::builder()
+        .reference_page(leanrpc::reference::Page::default())
+        .service(Spec)
+        .build()?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     tracing::info!("listening on http://{addr}{}", server.path());

@@ -127,6 +127,7 @@ impl App {
             .default_role(Role::Admin)
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
             .scalar_results_in_arrays(options.scalar_results_in_arrays)
+            .reference_page(leanrpc::reference::Page::default())
             .service(Projects::new(db.clone()))
             .service(Tickets::new(db.clone()))
             .service(Users::new(db.clone()))
