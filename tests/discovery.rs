@@ -330,3 +330,100 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
         404
     );
 }
+
+/// Deserializes, has a default, but does not serialize: its default is unknown to discovery.
+#[derive(Debug, Default, Deserialize)]
+struct Unserializable {
+    #[allow(dead_code)]
+    x: i64,
+}
+
+struct Defaults;
+
+#[rpc_service("defaults")]
+impl Defaults {
+    /// Takes params of every optional kind.
+    #[rpc(unknown_params = "ignore")]
+    fn take(
+        &self,
+        #[rpc(default)] page_size: u8,
+        #[rpc(default)] label: String,
+        #[rpc(default)] opaque: Unserializable,
+        maybe: Option<i64>,
+        note: Note,
+    ) -> i64 {
+        let _ = (label, opaque, maybe, note);
+        i64::from(page_size)
+    }
+}
+
+#[test]
+fn the_model_gives_front_ends_defaults_and_self_contained_params_schemas() {
+    let s = Server::builder()
+        .namespace("acme.rpc")
+        .authenticator(Keys)
+        .service(Notes)
+        .service(Defaults)
+        .build()
+        .unwrap();
+    let api = s.api();
+    let take = api.method("acme.rpc.defaults.take").unwrap();
+    let defaults: Vec<(&str, Option<&Value>)> = take
+        .params()
+        .iter()
+        .map(|p| (p.name(), p.default_value()))
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            ("pageSize", Some(&json!(0))),
+            ("label", Some(&json!(""))),
+            ("opaque", None),
+            ("maybe", None),
+            ("note", None)
+        ]
+    );
+    assert_eq!(take.params()[0].aliases(), ["page_size"]);
+    let schema = take.params_schema();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        schema["properties"]["pageSize"],
+        json!({"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255, "default": 0})
+    );
+    assert_eq!(schema["properties"]["opaque"], json!({}));
+    assert_eq!(
+        schema["properties"]["note"],
+        json!({"$ref": "#/$defs/Note"})
+    );
+    assert_eq!(schema["required"], json!(["note"]));
+    assert!(schema.get("additionalProperties").is_none(), "{schema}");
+    assert_eq!(
+        schema["$defs"]["Note"]["properties"]["authorId"]["type"],
+        json!(["integer", "null"])
+    );
+    // The same document as `rpc.discover`'s, from the model.
+    let editor = caller(Role::Editor, Vec::new(), &[]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&api.openrpc(Some(&editor))).unwrap(),
+        discover(&s, Some(&editor))
+    );
+    // What a front end lists for a key: the methods it may call.
+    let reader = caller(Role::Readonly, Vec::new(), &[]);
+    let visible: Vec<&str> = api
+        .methods_visible_to(Some(&reader))
+        .map(|m| m.name())
+        .collect();
+    assert!(visible.contains(&"getNote") && !visible.contains(&"putOpaque"));
+    let put = api.method("acme.rpc.notes.putOpaque").unwrap();
+    assert_eq!(put.min_role(), Some(Role::Editor));
+    assert_eq!(put.scopes(), ["notes:write"]);
+    assert_eq!(
+        api.method("acme.rpc.notes.getNote")
+            .unwrap()
+            .declared_errors(),
+        [-32002, 4040]
+    );
+}

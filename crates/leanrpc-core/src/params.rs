@@ -103,11 +103,21 @@ pub struct ParamDef {
     /// macro fills it from `schemars` where the type implements `JsonSchema`; [`no_schema`]
     /// (`{}`, any value) otherwise.
     pub schema: fn() -> serde_json::Value,
+    /// The value a missing `#[rpc(default)]` param takes (`Default::default()`), as JSON, for
+    /// discovery; [`no_default`] for other params and for types that do not implement
+    /// `Serialize`.
+    pub default: fn() -> Option<serde_json::Value>,
 }
 
 /// The schema of a value discovery knows nothing about: `{}`, which accepts any JSON value.
 pub fn no_schema() -> serde_json::Value {
     serde_json::Value::Object(serde_json::Map::new())
+}
+
+/// No default value known to discovery: a required or `Option<T>` param, or a default that
+/// does not serialize.
+pub fn no_default() -> Option<serde_json::Value> {
+    None
 }
 
 /// A method's argument slots: one `Option` per JSON param, in declaration order. The
@@ -532,6 +542,7 @@ mod tests {
             required: true,
             ty: "i64",
             schema: no_schema,
+            default: no_default,
         },
         ParamDef {
             name: "project_id",
@@ -539,6 +550,7 @@ mod tests {
             required: false,
             ty: "Option<i64>",
             schema: no_schema,
+            default: no_default,
         },
         ParamDef {
             name: "limit",
@@ -546,6 +558,7 @@ mod tests {
             required: false,
             ty: "u32",
             schema: no_schema,
+            default: no_default,
         },
     ];
 
@@ -656,6 +669,7 @@ mod tests {
             required: true,
             ty: "u128",
             schema: no_schema,
+            default: no_default,
         }];
         for json in [
             r#"["340282366920938463463374607431768211455"]"#,

@@ -202,9 +202,24 @@ fn param_defs(
             let schema = format_ident!("__leanrpc_schema_{}_{}", index, slot);
             let ty_tokens = replace_self(p.ty.to_token_stream(), &service.item.self_ty);
             schema_fns.extend(schema_fn(&schema, &ty_tokens, 2, names));
+            let default = if p.kind == Kind::Default {
+                let default = format_ident!("__leanrpc_default_{}_{}", index, slot);
+                schema_fns.extend(quote! {
+                    #[allow(clippy::needless_borrow)]
+                    fn #default() -> ::core::option::Option<#lr::Value> {
+                        #[allow(unused_imports)]
+                        use #lr::default::{NoDefault as _, SerializedDefault as _};
+                        (&&#lr::default::DefaultOf::<#ty_tokens>::new()).value()
+                    }
+                });
+                quote!(#default)
+            } else {
+                quote!(#lr::no_default)
+            };
             quote! {
                 #lr::ParamDef {
                     name: #name, camel: #camel, required: #required, ty: #ty, schema: #schema,
+                    default: #default,
                 }
             }
         })

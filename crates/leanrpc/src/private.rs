@@ -6,7 +6,7 @@ use std::any::{Any, TypeId};
 use serde::Serialize;
 
 pub use ::inventory;
-pub use leanrpc_core::params::{Slots, bind, bind_with, fill, take, take_or_default};
+pub use leanrpc_core::params::{Slots, bind, bind_with, fill, no_default, take, take_or_default};
 pub use leanrpc_core::{
     Access, Answer, BoxFuture, CallContext, FromContext, Invocation, MethodDef, ParamDef, Params,
     Registration, Role, RpcError, RpcService, UnknownParams,
@@ -252,6 +252,61 @@ pub mod schema {
     impl<T: ?Sized> NoSchema for SchemaOf<T> {
         fn schema(&self) -> Value {
             any()
+        }
+    }
+}
+
+/// The JSON of a `#[rpc(default)]` param's default value, for discovery, chosen by autoref
+/// specialization at the expansion site like [`schema`]: a type that implements `Serialize`
+/// gets `Some` of its `Default::default()` as JSON, any other type `None`. No bound is put on
+/// users' types beyond the `Default` that `#[rpc(default)]` already needs.
+///
+/// The macro calls `(&&DefaultOf::<T>::new()).value()` inside a generated
+/// `fn() -> Option<Value>`.
+pub mod default {
+    use std::marker::PhantomData;
+
+    use serde::Serialize;
+    use serde_json::Value;
+
+    /// Names a type for default selection.
+    #[derive(Debug)]
+    pub struct DefaultOf<T>(PhantomData<T>);
+
+    impl<T> DefaultOf<T> {
+        /// The selector for `T`.
+        pub const fn new() -> Self {
+            Self(PhantomData)
+        }
+    }
+
+    impl<T> Default for DefaultOf<T> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// Chosen for a type whose default serializes: that JSON.
+    pub trait SerializedDefault {
+        /// The default as JSON.
+        fn value(&self) -> Option<Value>;
+    }
+
+    impl<T: Default + Serialize> SerializedDefault for &DefaultOf<T> {
+        fn value(&self) -> Option<Value> {
+            serde_json::to_value(T::default()).ok()
+        }
+    }
+
+    /// Chosen for any other type: no value.
+    pub trait NoDefault {
+        /// No default as JSON.
+        fn value(&self) -> Option<Value>;
+    }
+
+    impl<T> NoDefault for DefaultOf<T> {
+        fn value(&self) -> Option<Value> {
+            None
         }
     }
 }

@@ -37,6 +37,7 @@ const _: () = {
         required: true,
         ty: "i64",
         schema: get_ticket_schema_0,
+        default: lr::no_default,
     }];
     static LIST_PARAMS: [lr::ParamDef; 2] = [
         lr::ParamDef {
@@ -45,6 +46,7 @@ const _: () = {
             required: false,
             ty: "Option<i64>",
             schema: list_schema_0,
+            default: lr::no_default,
         },
         lr::ParamDef {
             name: "limit",
@@ -52,6 +54,7 @@ const _: () = {
             required: false,
             ty: "u32",
             schema: list_schema_1,
+            default: list_default_1,
         },
     ];
 
@@ -70,6 +73,12 @@ const _: () = {
         #[allow(unused_imports)]
         use lr::schema::{NoSchema as _, OkSchema as _, ResultNoSchema as _, TypeSchema as _};
         (&&lr::schema::SchemaOf::<u32>::new()).schema()
+    }
+    // A `#[rpc(default)]` param's default as JSON, by autoref: `u32` serializes.
+    fn list_default_1() -> Option<lr::Value> {
+        #[allow(unused_imports)]
+        use lr::default::{NoDefault as _, SerializedDefault as _};
+        (&&lr::default::DefaultOf::<u32>::new()).value()
     }
     // A spelled-out `Result<T, E>`: `T`'s schema.
     fn get_ticket_result_schema() -> lr::Value {
@@ -364,6 +373,11 @@ fn schemas_are_selected_by_autoref() {
     let doc: serde_json::Value = serde_json::from_str(&s.openrpc_document(None).unwrap()).unwrap();
     let get_ticket = &doc["methods"][0];
     let list = &doc["methods"][1];
+    // The default of `limit` (`#[rpc(default)] u32`) by autoref: `u32` serializes.
+    let limit = &s.api().methods()[1].params()[1];
+    assert_eq!(limit.name(), "limit");
+    assert_eq!(limit.default_value(), Some(&serde_json::json!(0)));
+    assert_eq!(s.api().methods()[1].params()[0].default_value(), None);
     if cfg!(feature = "schemars") {
         assert_eq!(get_ticket["params"][0]["schema"]["type"], "integer");
         assert_eq!(get_ticket["result"]["schema"]["type"], "string");

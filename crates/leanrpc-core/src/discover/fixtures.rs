@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Api, Settings};
 use crate::auth::{Access, Caller, Role};
-use crate::params::{ParamDef, no_schema};
+use crate::params::{ParamDef, no_default, no_schema};
 use crate::registry::{Invocation, MethodDef};
 
 pub(super) fn handler<'a>(_: &'a (dyn Any + Send + Sync), _: Invocation<'a>) -> crate::Answer<'a> {
@@ -33,6 +33,7 @@ pub(super) static ID: [ParamDef; 1] = [ParamDef {
     required: true,
     ty: "i64",
     schema: int_schema,
+    default: no_default,
 }];
 
 pub(super) const fn def(

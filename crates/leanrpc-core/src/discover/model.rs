@@ -83,6 +83,7 @@ impl Api {
                     required: p.required,
                     ty: p.ty,
                     schema: components.adopt((p.schema)()),
+                    default: (p.default)(),
                 })
                 .collect::<Vec<_>>();
             let result = components.adopt((def.result_schema)());
@@ -317,7 +318,7 @@ impl Method {
         &self.errors
     }
 
-    /// The codes the method declares with `#[rpc(errors(...))]`, as written.
+    /// The codes the method declares with `#[rpc(errors(...))]`, each once, in order.
     pub fn declared_errors(&self) -> &'static [i32] {
         self.def.errors
     }
@@ -346,8 +347,8 @@ impl Method {
     /// front end that hands it out on its own (an MCP tool's `inputSchema`, a generated
     /// client's params type).
     ///
-    /// It is an object schema: `properties` (each param by its name, with its schema),
-    /// `required`, `additionalProperties: false` when the method rejects unknown params, and
+    /// It is an object schema: `properties` (each param by its name, with its schema and its
+    /// [default](Param::default_value) when known), `required`, `additionalProperties: false` when the method rejects unknown params, and
     /// the shared schemas it uses under `$defs`, every reference pointing there. Params given
     /// by position are not described. A method that [takes raw params](Self::takes_raw_params)
     /// gets `{"type": "object"}` with no properties.
@@ -368,7 +369,12 @@ impl Method {
             let properties = self
                 .params
                 .iter()
-                .map(|p| (p.name.to_owned(), p.schema.clone()))
+                .map(|p| {
+                    (
+                        p.name.to_owned(),
+                        with_default(p.schema.clone(), &p.default),
+                    )
+                })
                 .collect();
             root.insert("properties".into(), Value::Object(properties));
             let required: Vec<Value> = self
@@ -405,6 +411,7 @@ pub struct Param {
     required: bool,
     ty: &'static str,
     schema: Value,
+    default: Option<Value>,
 }
 
 impl Param {
@@ -439,6 +446,29 @@ impl Param {
     pub fn schema(&self) -> &Value {
         &self.schema
     }
+
+    /// The value a call that leaves it out gets, as JSON, for a `#[rpc(default)]` param whose
+    /// type implements `Serialize` (its `Default::default()`); `None` otherwise (a required
+    /// param, an `Option<T>` one, which is `null` when left out, or a default that does not
+    /// serialize).
+    pub fn default_value(&self) -> Option<&Value> {
+        self.default.as_ref()
+    }
+}
+
+/// A param's schema with its default value as `default`, when it has one.
+fn with_default(schema: Value, default: &Option<Value>) -> Value {
+    let Some(default) = default else {
+        return schema;
+    };
+    let mut object = match schema {
+        Value::Object(object) => object,
+        // `true` allows anything, as `{}` does; `false` allows nothing, default or not.
+        Value::Bool(true) => Map::new(),
+        other => return other,
+    };
+    object.insert("default".into(), default.clone());
+    Value::Object(object)
 }
 
 fn info_description(settings: &Settings<'_>) -> String {
@@ -469,7 +499,243 @@ pub(super) fn summary(doc: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::summary;
+    use serde_json::{Value, json};
+
+    use super::super::fixtures::{ID, READ, WRITE, api, caller, def, settings};
+    use super::{Api, summary};
+    use crate::auth::Role;
+    use crate::params::{ParamDef, UnknownParams, no_default};
+    use crate::registry::MethodDef;
+
+    fn names<'a>(methods: impl Iterator<Item = &'a super::Method>) -> Vec<&'a str> {
+        methods.map(|m| m.full_name()).collect()
+    }
+
+    #[test]
+    fn the_model_describes_the_api_and_each_method() {
+        let api = api(true);
+        assert_eq!(api.title(), "T");
+        assert_eq!(api.version(), "1.2.3");
+        assert_eq!(api.path(), "/api/jsonrpc");
+        assert!(api.authenticates());
+        assert_eq!(api.default_role(), Role::Admin);
+        assert!(api.description().contains("`x-api-key`"));
+        assert_eq!(
+            names(api.methods().iter()),
+            ["ns.tickets.getTicket", "ns.tickets.deleteTicket"]
+        );
+        let get = api.method("ns.tickets.getTicket").unwrap();
+        assert_eq!(get.service(), "tickets");
+        assert_eq!(get.name(), "getTicket");
+        assert!(get.aliases().is_empty());
+        assert_eq!(get.doc(), "Does it.\n\nIn detail.");
+        assert_eq!(get.summary(), Some("Does it."));
+        assert_eq!(get.description(), Some("Does it.\n\nIn detail."));
+        assert!(!get.takes_raw_params());
+        assert_eq!(get.unknown_params(), UnknownParams::Reject);
+        let [id] = get.params() else {
+            panic!("{:?}", get.params())
+        };
+        assert_eq!(id.name(), "id");
+        assert_eq!(id.rust_name(), "id");
+        assert!(id.aliases().is_empty());
+        assert!(id.required());
+        assert_eq!(id.rust_type(), "i64");
+        assert_eq!(id.schema(), &json!({"type": "integer", "format": "int64"}));
+        assert_eq!(id.default_value(), None);
+        assert_eq!(
+            get.result_schema(),
+            &json!({"$ref": "#/components/schemas/Ticket"})
+        );
+        assert_eq!(get.result_rust_type(), "Ticket");
+        assert_eq!(get.errors(), [-32602, -32001, -32002]);
+        assert_eq!(get.declared_errors(), [-32002]);
+        assert_eq!(get.min_role(), Some(Role::Readonly));
+        assert!(get.scopes().is_empty());
+        // The shared schemas, by name and through a reference.
+        let schemas: Vec<&str> = api.schemas().map(|(name, _)| name).collect();
+        assert_eq!(schemas, ["Ticket"]);
+        let ticket = api.schema("Ticket").unwrap();
+        assert_eq!(ticket["properties"]["id"], json!({"type": "integer"}));
+        assert_eq!(
+            api.resolve("#/components/schemas/Ticket"),
+            Some(("Ticket", ticket))
+        );
+        assert_eq!(api.resolve("#/definitions/Ticket"), None);
+        assert_eq!(api.schema("Nope"), None);
+        // Exact names only: the lenient rules are `Server::resolve`'s.
+        assert!(api.method("ns.tickets.get_ticket").is_none());
+    }
+
+    #[test]
+    fn an_open_server_has_no_roles_and_no_unauthorized_code() {
+        let api = api(false);
+        assert!(!api.authenticates());
+        let delete = api.method("ns.tickets.deleteTicket").unwrap();
+        assert_eq!(delete.min_role(), None);
+        assert_eq!(delete.errors(), [-32602, -32002]);
+        assert_eq!(names(api.methods_visible_to(None)).len(), 2);
+    }
+
+    #[test]
+    fn a_caller_sees_the_methods_its_role_and_scopes_allow() {
+        static SCOPED: MethodDef = MethodDef {
+            access: crate::auth::Access {
+                min_role: Some(Role::Readonly),
+                scopes: &["tickets:write"],
+            },
+            ..def("scoped", Role::Readonly, &ID)
+        };
+        let api = Api::build(
+            &settings(true),
+            [("ns.a", &READ), ("ns.b", &WRITE), ("ns.c", &SCOPED)],
+        );
+        // A key without scopes holds them all.
+        let manager = caller(Role::Manager);
+        assert_eq!(
+            names(api.methods_visible_to(Some(&manager))),
+            ["ns.a", "ns.b", "ns.c"]
+        );
+        let mut readonly = caller(Role::Readonly);
+        readonly.scopes = vec!["tickets:read".into()];
+        assert_eq!(names(api.methods_visible_to(Some(&readonly))), ["ns.a"]);
+        let mut writer = caller(Role::Readonly);
+        writer.scopes = vec!["tickets:write".into()];
+        assert_eq!(
+            names(api.methods_visible_to(Some(&writer))),
+            ["ns.a", "ns.c"]
+        );
+        assert!(api.methods_visible_to(None).next().is_none());
+        assert!(!api.methods()[1].callable_by(Some(&readonly)));
+        assert_eq!(api.methods()[2].scopes(), ["tickets:write"]);
+    }
+
+    fn note_schema() -> Value {
+        json!({
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "title": "Note",
+            "type": "object",
+            "required": ["text", "status"],
+            "properties": {
+                "text": {"type": "string"},
+                "status": {"$ref": "#/definitions/Status"}
+            },
+            "definitions": {"Status": {"type": "string", "enum": ["new", "done"]}}
+        })
+    }
+
+    fn zero() -> Option<Value> {
+        Some(json!(0))
+    }
+
+    static NOTE_PARAMS: [ParamDef; 3] = [
+        ParamDef {
+            name: "note",
+            camel: "note",
+            required: true,
+            ty: "Note",
+            schema: note_schema,
+            default: no_default,
+        },
+        ParamDef {
+            name: "page_size",
+            camel: "pageSize",
+            required: false,
+            ty: "u32",
+            schema: crate::params::no_schema,
+            default: zero,
+        },
+        ParamDef {
+            name: "tag",
+            camel: "tag",
+            required: false,
+            ty: "Option<String>",
+            schema: crate::params::no_schema,
+            default: no_default,
+        },
+    ];
+
+    #[test]
+    fn params_schemas_are_self_contained_2020_12_object_schemas() {
+        static ADD: MethodDef = def("addNote", Role::Editor, &NOTE_PARAMS);
+        // `getTicket` first, so that `Ticket` is a component `addNote` does not use.
+        let api = Api::build(&settings(true), [("ns.get", &READ), ("ns.add", &ADD)]);
+        assert_eq!(
+            api.method("ns.get").unwrap().params_schema(),
+            json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "properties": {"id": {"type": "integer", "format": "int64"}},
+                "required": ["id"],
+                "additionalProperties": false
+            })
+        );
+        let add = api.method("ns.add").unwrap();
+        let schema = add.params_schema();
+        assert_eq!(
+            schema["properties"],
+            json!({
+                "note": {"$ref": "#/$defs/Note"},
+                "pageSize": {"default": 0},
+                "tag": {}
+            })
+        );
+        assert_eq!(schema["required"], json!(["note"]));
+        // Every component it reaches, directly or not, and no other; every reference local.
+        let defs = schema["$defs"].as_object().unwrap();
+        assert_eq!(defs.keys().collect::<Vec<_>>(), ["Note", "Status"]);
+        assert_eq!(
+            defs["Note"]["properties"]["status"],
+            json!({"$ref": "#/$defs/Status"})
+        );
+        assert_eq!(
+            defs["Status"],
+            json!({"type": "string", "enum": ["new", "done"]})
+        );
+        assert!(!schema.to_string().contains("#/components"), "{schema}");
+        // The model itself still points into the components, and knows the names and default.
+        assert_eq!(
+            add.params()[0].schema(),
+            &json!({"$ref": "#/components/schemas/Note"})
+        );
+        assert_eq!(add.params()[1].name(), "pageSize");
+        assert_eq!(add.params()[1].aliases(), ["page_size"]);
+        assert_eq!(add.params()[1].default_value(), Some(&json!(0)));
+        assert_eq!(add.params()[2].default_value(), None);
+    }
+
+    #[test]
+    fn lenient_and_raw_methods_have_open_params_schemas() {
+        static LENIENT: MethodDef = MethodDef {
+            unknown_params: UnknownParams::Ignore,
+            ..def("getTicket", Role::Readonly, &ID)
+        };
+        static RAW: MethodDef = MethodDef {
+            raw_params: true,
+            ..def("raw", Role::Readonly, &[])
+        };
+        let api = Api::build(&settings(false), [("ns.a", &LENIENT), ("ns.b", &RAW)]);
+        let lenient = api.methods()[0].params_schema();
+        assert_eq!(lenient["required"], json!(["id"]));
+        assert!(lenient.get("additionalProperties").is_none(), "{lenient}");
+        assert_eq!(
+            api.methods()[1].params_schema(),
+            json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"})
+        );
+    }
+
+    #[test]
+    fn results_have_self_contained_schemas_too() {
+        let api = api(false);
+        let ticket = api.methods()[0].result_schema_standalone();
+        assert_eq!(ticket["$ref"], "#/$defs/Ticket");
+        assert_eq!(ticket["$defs"]["Ticket"]["required"], json!(["id"]));
+        // `deleteTicket` has no result schema: `{}`, any value.
+        assert_eq!(
+            api.methods()[1].result_schema_standalone(),
+            json!({"$schema": "https://json-schema.org/draft/2020-12/schema"})
+        );
+    }
 
     #[test]
     fn summaries_are_the_first_sentence() {

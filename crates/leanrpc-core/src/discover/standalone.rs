@@ -98,3 +98,59 @@ fn subschemas(value: Value) -> Value {
         other => to_2020_12(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Components, to_2020_12};
+
+    #[test]
+    fn tuples_become_prefix_items_and_instances_stay_as_they_are() {
+        let draft07 = json!({
+            "type": "array",
+            "items": [{"type": "integer"}, {"$ref": "#/components/schemas/Status"}],
+            "additionalItems": false,
+            "default": [1, {"$ref": "#/components/schemas/Status"}],
+            "properties": {
+                "const": {"$ref": "#/components/schemas/Status"},
+                "items": {"type": "array", "items": {"type": "string"}, "additionalItems": true}
+            }
+        });
+        assert_eq!(
+            to_2020_12(draft07),
+            json!({
+                "type": "array",
+                "prefixItems": [{"type": "integer"}, {"$ref": "#/$defs/Status"}],
+                "items": false,
+                "default": [1, {"$ref": "#/components/schemas/Status"}],
+                "properties": {
+                    "const": {"$ref": "#/$defs/Status"},
+                    "items": {"type": "array", "items": {"type": "string"}}
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn standalone_schemas_carry_what_they_reach_even_through_cycles() {
+        let mut c = Components::default();
+        let node = c.adopt(json!({
+            "title": "Node",
+            "type": "object",
+            "properties": {"next": {"$ref": "#"}, "tag": {"$ref": "#/definitions/Tag"}},
+            "definitions": {"Tag": {"type": "string"}}
+        }));
+        c.adopt(json!({"title": "Unused", "type": "object", "properties": {}}));
+        let out = c.standalone(node);
+        assert_eq!(out["$ref"], "#/$defs/Node");
+        assert_eq!(
+            out["$defs"]["Node"]["properties"]["next"]["$ref"],
+            "#/$defs/Node"
+        );
+        let defs: Vec<&String> = out["$defs"].as_object().unwrap().keys().collect();
+        assert_eq!(defs, ["Node", "Tag"]);
+        // A boolean schema refers to nothing.
+        assert_eq!(c.standalone(json!(false)), json!(false));
+    }
+}

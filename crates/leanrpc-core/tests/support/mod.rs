@@ -59,6 +59,7 @@ static SUBTRACT_PARAMS: [ParamDef; 2] = [
         required: true,
         ty: "i64",
         schema: params::no_schema,
+        default: params::no_default,
     },
     ParamDef {
         name: "subtrahend",
@@ -66,6 +67,7 @@ static SUBTRACT_PARAMS: [ParamDef; 2] = [
         required: true,
         ty: "i64",
         schema: params::no_schema,
+        default: params::no_default,
     },
 ];
 static NO_PARAMS: [ParamDef; 0] = [];
@@ -75,6 +77,7 @@ static GET_TICKET_PARAMS: [ParamDef; 1] = [ParamDef {
     required: true,
     ty: "i64",
     schema: params::no_schema,
+    default: params::no_default,
 }];
 static LIST_PARAMS: [ParamDef; 2] = [
     ParamDef {
@@ -83,6 +86,7 @@ static LIST_PARAMS: [ParamDef; 2] = [
         required: false,
         ty: "Option<i64>",
         schema: params::no_schema,
+        default: params::no_default,
     },
     ParamDef {
         name: "limit",
@@ -90,6 +94,7 @@ static LIST_PARAMS: [ParamDef; 2] = [
         required: false,
         ty: "u32",
         schema: params::no_schema,
+        default: params::no_default,
     },
 ];
 
