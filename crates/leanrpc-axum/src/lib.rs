@@ -44,6 +44,10 @@ use tower_service::Service as _;
 
 pub use leanrpc_hyper::{ServeOptions, Tokio, serve_server, shutdown_signal};
 
+mod layers;
+
+pub use layers::{CorsOriginError, cors, with_request_ids};
+
 /// A router that answers the server's endpoint path (ignoring case and a trailing slash) and
 /// gives every other path a JSON 404. Add your own routes to it with `.route(...)`.
 pub fn router(server: Server) -> Router {

@@ -154,17 +154,12 @@ impl Server {
         }
         // The same bytes for every request: nothing of the request (its `Host` least of all)
         // goes into the page.
-        let body = page.as_bytes().to_vec();
+        let body = page.html.as_bytes().to_vec();
         let headers = vec![
             ("content-type", Cow::Borrowed("text/html; charset=utf-8")),
-            // Nothing but the inline style: no scripts, no frames, no requests.
-            (
-                "content-security-policy",
-                Cow::Borrowed(
-                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
-                     form-action 'none'; frame-ancestors 'none'",
-                ),
-            ),
+            // Nothing but the inline style and the renderer's own inline scripts (which may
+            // call this origin only): no other script, no frames, no form posts.
+            ("content-security-policy", Cow::Owned(page.csp.clone())),
             ("x-content-type-options", Cow::Borrowed("nosniff")),
             ("referrer-policy", Cow::Borrowed("no-referrer")),
             ("vary", Cow::Borrowed("accept")),

@@ -19,6 +19,7 @@ use crate::discover::{self, Api, PageRenderer};
 use crate::envelope::{self, Call, Envelope, Item};
 use crate::error::RpcError;
 use crate::limits::Limits;
+use crate::observe::{CallObserver, Observed};
 use crate::params::Params;
 use crate::registry::{self, Answer, Invocation, MethodDef, RpcService};
 use crate::response::{self, ResponseBudget};
@@ -48,10 +49,12 @@ struct Inner {
     /// The discovery model (always built: front ends read it even where `rpc.discover` is off).
     api: Api,
     discovery: bool,
-    /// The rendered reference page, when a renderer was given.
-    page: Option<String>,
+    /// The rendered reference page and its policy, when a renderer was given.
+    page: Option<discover::RenderedPage>,
     /// Leantime 3.8's result shape: scalars answered as one-element arrays.
     scalar_results_in_arrays: bool,
+    /// Sees every call ([`crate::observe`]).
+    observer: Option<Arc<dyn CallObserver>>,
 }
 
 /// A built JSON-RPC server: cheap to clone, shared by every connection.
@@ -164,6 +167,7 @@ pub struct ServerBuilder {
     version: String,
     scalar_results_in_arrays: bool,
     public_url: Option<String>,
+    observer: Option<Arc<dyn CallObserver>>,
 }
 
 impl fmt::Debug for ServerBuilder {
@@ -200,6 +204,7 @@ impl Default for ServerBuilder {
             version: "0.0.0".to_owned(),
             scalar_results_in_arrays: false,
             public_url: None,
+            observer: None,
         }
     }
 }
@@ -299,6 +304,14 @@ impl ServerBuilder {
     /// deployment serves, not about what a method returns.
     pub fn scalar_results_in_arrays(mut self, on: bool) -> Self {
         self.scalar_results_in_arrays = on;
+        self
+    }
+
+    /// Tells `observer` of every call the server runs, when it starts and when it ends (see
+    /// [`crate::observe`]); `leanrpc_telemetry::CallMetrics` records Prometheus metrics this way.
+    /// Off by default.
+    pub fn observer(mut self, observer: impl CallObserver) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -413,7 +426,7 @@ impl ServerBuilder {
         );
         let page = self
             .reference_page
-            .map(|renderer| renderer.render(&api, self.public_url.as_deref()));
+            .map(|renderer| discover::RenderedPage::new(&*renderer, &api, self.public_url.as_deref()));
         Ok(Server {
             inner: Arc::new(Inner {
                 methods,
@@ -432,6 +445,7 @@ impl ServerBuilder {
                 discovery: self.discovery,
                 page,
                 scalar_results_in_arrays: self.scalar_results_in_arrays,
+                observer: self.observer,
             }),
         })
     }
@@ -484,14 +498,14 @@ impl Server {
     }
 
     /// The reference page as rendered at build time; `None` without a page renderer.
-    pub(crate) fn page(&self) -> Option<&str> {
-        self.inner.page.as_deref()
+    pub(crate) fn page(&self) -> Option<&discover::RenderedPage> {
+        self.inner.page.as_ref()
     }
 
     /// The rendered reference page, the same for every request; `None` without a page
     /// renderer ([`ServerBuilder::reference_page`]).
     pub fn reference_html(&self) -> Option<&str> {
-        self.page()
+        self.page().map(|page| page.html.as_str())
     }
 
     /// Resolves a method name as a client sent it to the method it calls.
@@ -571,7 +585,12 @@ impl Server {
                     .await;
                 out
             }
-            Envelope::Batch(items) => self.answer_batch(items, caller, headers, &budget).await,
+            Envelope::Batch(items) => {
+                if let Some(observer) = &self.inner.observer {
+                    observer.on_batch(items.len());
+                }
+                self.answer_batch(items, caller, headers, &budget).await
+            }
         }
     }
 
@@ -720,7 +739,21 @@ impl Server {
         }
     }
 
+    /// Runs one call (an answered call or a notification) in its span, told to the observer:
+    /// the one place every call goes through ([`crate::observe`]).
     async fn execute(
+        &self,
+        call: &Call<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RpcError> {
+        Observed::new(self, call, caller, self.inner.observer.as_deref())
+            .run(self.run_call(call, caller, headers, out))
+            .await
+    }
+
+    async fn run_call(
         &self,
         call: &Call<'_>,
         caller: Option<&Caller>,

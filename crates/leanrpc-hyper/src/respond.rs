@@ -8,7 +8,11 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use hyper::body::{Body, Bytes};
 use leanrpc_core::{HeaderSource, HttpRequest, HttpResponse, Server};
 
+use tracing::Instrument as _;
+use tracing::field::Empty;
+
 use crate::body::{BodyError, declared_length, read_body};
+use crate::request_id::{REQUEST_ID_HEADER, request_id_of};
 
 /// The most body read from a POST whose credentials were refused (64 KiB), only to echo its
 /// id in the 401: a larger body is answered unread, with `"id": null`, so clients without a
@@ -23,6 +27,12 @@ pub const REFUSED_BODY_BYTES: usize = 64 * 1024;
 /// [`Server::handle`], the id echoed); a larger one gets the 401 (or 429) with `"id": null`
 /// at once, and hyper closes the connection instead of reading the rest. Accepted, the body is
 /// read up to `max_body_bytes` within `body_read_timeout` (413, 400 and 408 otherwise).
+///
+/// Every request gets an id ([`crate::request_id`]): its `x-request-id` when that is sound,
+/// otherwise a new one. Handlers see it as the request's `x-request-id` header, the answer
+/// carries it back, and the request runs in a span (`http.request`, target `leanrpc::http`)
+/// that records it with the method, path, client address and status; the calls' spans open
+/// inside it.
 pub async fn respond<B>(
     server: &Server,
     parts: &http::request::Parts,
@@ -32,7 +42,72 @@ pub async fn respond<B>(
 where
     B: Body<Data = Bytes> + Unpin,
 {
-    let headers = Headers(&parts.headers);
+    let request_id = request_id_of(&parts.headers);
+    let span = tracing::info_span!(
+        target: "leanrpc::http",
+        "http.request",
+        otel.name = Empty,
+        otel.kind = "server",
+        otel.status_code = Empty,
+        "http.request.method" = parts.method.as_str(),
+        "url.path" = cut(parts.uri.path()),
+        "client.address" = Empty,
+        "http.response.status_code" = Empty,
+        request_id = request_id.as_str(),
+    );
+    if !span.is_disabled() {
+        let path = parts.uri.path();
+        // A bounded span name: the endpoint's own path, never one a client made up.
+        let route = if server.matches_path(path) || server.matches_reference_path(path) {
+            format!("{} {}", parts.method, server.path())
+        } else {
+            parts.method.to_string()
+        };
+        span.record("otel.name", route.as_str());
+        if let Some(peer) = peer {
+            span.record("client.address", tracing::field::display(peer));
+        }
+    }
+    let mut response = answer(server, parts, body, peer, &request_id)
+        .instrument(span.clone())
+        .await;
+    if !span.is_disabled() {
+        span.record("http.response.status_code", response.status);
+        if response.status >= 500 {
+            span.record("otel.status_code", "ERROR");
+        }
+        span.in_scope(|| tracing::debug!(target: "leanrpc::http", status = response.status, "answered"));
+    }
+    response
+        .headers
+        .push((REQUEST_ID_HEADER, std::borrow::Cow::Owned(request_id)));
+    response
+}
+
+/// `text` cut to at most 128 bytes at a character boundary, for a span attribute.
+fn cut(text: &str) -> &str {
+    let mut end = text.len().min(128);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// [`respond`] without the span and the request id on the answer.
+async fn answer<B>(
+    server: &Server,
+    parts: &http::request::Parts,
+    body: B,
+    peer: Option<IpAddr>,
+    request_id: &str,
+) -> HttpResponse
+where
+    B: Body<Data = Bytes> + Unpin,
+{
+    let headers = Headers {
+        map: &parts.headers,
+        request_id,
+    };
     let mut request = HttpRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -139,12 +214,20 @@ fn header_name(name: &'static str) -> HeaderName {
         "content-type" => header::CONTENT_TYPE,
         "allow" => header::ALLOW,
         "retry-after" => header::RETRY_AFTER,
+        REQUEST_ID_HEADER => {
+            const NAME: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
+            NAME
+        }
         _ => HeaderName::from_static(name),
     }
 }
 
-/// Header access for the core.
-struct Headers<'a>(&'a HeaderMap);
+/// Header access for the core: the request's headers, with `x-request-id` as the request id
+/// in force (the client's, or the one made for it).
+struct Headers<'a> {
+    map: &'a HeaderMap,
+    request_id: &'a str,
+}
 
 impl HeaderSource for Headers<'_> {
     fn header(&self, name: &str) -> Option<&[u8]> {
@@ -152,15 +235,19 @@ impl HeaderSource for Headers<'_> {
         // The names the core asks for on every request, as constants: no parsing, no hashing
         // of a name given as text.
         let value = match name {
-            "content-type" => self.0.get(header::CONTENT_TYPE),
-            "accept" => self.0.get(header::ACCEPT),
-            "host" => self.0.get(header::HOST),
-            _ => self.0.get(name),
+            "content-type" => self.map.get(header::CONTENT_TYPE),
+            "accept" => self.map.get(header::ACCEPT),
+            "host" => self.map.get(header::HOST),
+            REQUEST_ID_HEADER => return Some(self.request_id.as_bytes()),
+            _ => self.map.get(name),
         };
         value.map(HeaderValue::as_bytes)
     }
 
     fn header_count(&self, name: &str) -> usize {
-        self.0.get_all(name).iter().count()
+        if name == REQUEST_ID_HEADER {
+            return 1;
+        }
+        self.map.get_all(name).iter().count()
     }
 }

@@ -67,14 +67,51 @@ pub const DISCOVER_METHOD: &str = "rpc.discover";
 /// The server renders the page once, when it is built, and serves that text for every request
 /// (`GET` on the endpoint path with `Accept: text/html`, and `GET {path}/reference`), with a
 /// Content-Security-Policy that lets no script, style sheet or image load from anywhere: the
-/// page must be one self-contained HTML document with its CSS inline. Nothing in it may come
-/// from a request. `leanrpc_reference::Page` is the HTML page leanrpc ships; any function
+/// page must be one self-contained HTML document with its CSS inline. The only scripts that
+/// run are inline ones whose hashes [`script_hashes`](Self::script_hashes) names, and they may
+/// send requests only to the page's own origin (`connect-src 'self'`). Nothing in the page may
+/// come from a request. `leanrpc_reference::Page` is the HTML page leanrpc ships; any function
 /// `Fn(&Api, Option<&str>) -> String` is a renderer too.
 pub trait PageRenderer: Send + Sync + 'static {
     /// The page for `api`. `public_url` is the server's address as the operator configured it
     /// (`ServerBuilder::public_url`, checked to be an `http(s)://` URL), for example requests;
     /// `None` when unset, and then the page must not guess it.
     fn render(&self, api: &Api, public_url: Option<&str>) -> String;
+
+    /// The inline scripts of the page the server lets run, as Content-Security-Policy hash
+    /// sources (`'sha256-…'`, the base64 SHA-256 of each `<script>` element's text). The
+    /// default, none, lets no script run.
+    fn script_hashes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A rendered reference page and the Content-Security-Policy it is served with.
+#[derive(Debug)]
+pub(crate) struct RenderedPage {
+    pub(crate) html: String,
+    pub(crate) csp: String,
+}
+
+impl RenderedPage {
+    /// Renders the page with `renderer`, and the policy for its scripts.
+    pub(crate) fn new(renderer: &dyn PageRenderer, api: &Api, public_url: Option<&str>) -> Self {
+        let mut csp = String::from("default-src 'none'; style-src 'unsafe-inline'; ");
+        let hashes = renderer.script_hashes();
+        if !hashes.is_empty() {
+            csp.push_str("script-src");
+            for hash in &hashes {
+                csp.push(' ');
+                csp.push_str(hash);
+            }
+            csp.push_str("; connect-src 'self'; ");
+        }
+        csp.push_str("base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        Self {
+            html: renderer.render(api, public_url),
+            csp,
+        }
+    }
 }
 
 impl<F> PageRenderer for F
