@@ -28,7 +28,7 @@ pub struct CallMetrics {
 #[derive(Debug)]
 struct MethodMetrics {
     method: String,
-    ok: Histogram,
+    ok: OnceLock<Histogram>,
     cancelled: OnceLock<Histogram>,
     errors: Mutex<Vec<(i32, Histogram)>>,
     other: OnceLock<Histogram>,
@@ -38,7 +38,7 @@ impl MethodMetrics {
     fn new(method: &str) -> Self {
         Self {
             method: method.to_owned(),
-            ok: duration(method, "OK".to_owned()),
+            ok: OnceLock::new(),
             cancelled: OnceLock::new(),
             errors: Mutex::new(Vec::new()),
             other: OnceLock::new(),
@@ -48,7 +48,10 @@ impl MethodMetrics {
     fn histogram(&self, outcome: &CallOutcome) -> Histogram {
         let Some(code) = outcome.error else {
             if outcome.completed {
-                return self.ok.clone();
+                return self
+                    .ok
+                    .get_or_init(|| duration(&self.method, "OK".to_owned()))
+                    .clone();
             }
             return self
                 .cancelled

@@ -50,6 +50,10 @@ pub struct Options {
     /// Answer scalar results as one-element arrays (`[42]`, `[true]`), as Leantime 3.8 and
     /// earlier did, for clients written against those versions. Off by default (Leantime 3.9).
     pub scalar_results_in_arrays: bool,
+    /// Records metrics (calls by method and status code, calls in flight, batch sizes,
+    /// authentication failures, rate-limited calls) into the process's `metrics` recorder:
+    /// install one first (`leanrpc_telemetry::install_prometheus`). Off by default.
+    pub metrics: bool,
 }
 
 impl Options {
@@ -60,6 +64,7 @@ impl Options {
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL,
             scalar_results_in_arrays: false,
+            metrics: false,
         }
     }
 }
@@ -120,10 +125,16 @@ impl App {
             .rate_limit(limit)
             .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT))
             .build();
-        let server = Server::builder()
+        let builder = if options.metrics {
+            Server::builder()
+                .authenticator(leanrpc_telemetry::Metered::new(auth))
+                .observer(leanrpc_telemetry::CallMetrics::new())
+        } else {
+            Server::builder().authenticator(auth)
+        };
+        let server = builder
             .namespace(NAMESPACE)
             .api_info("Leantime-style tickets API", env!("CARGO_PKG_VERSION"))
-            .authenticator(auth)
             .default_role(Role::Admin)
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
             .scalar_results_in_arrays(options.scalar_results_in_arrays)

@@ -60,6 +60,20 @@ struct ServeArgs {
     /// earlier did, for clients written against those versions (off: plain values, as 3.9).
     #[arg(long)]
     scalar_results_in_arrays: bool,
+    /// Serve Prometheus metrics at http://ADDR/metrics, on a listener of its own (off by
+    /// default): call durations by method and status code, calls in flight, batch sizes,
+    /// authentication failures and rate-limited calls.
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
+    /// Let web pages from ORIGIN (`https://app.example.com`, exactly as browsers send it) call
+    /// the API (CORS); repeat for more origins. Off by default: no cross-origin page may.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Export the request and call spans over OTLP/HTTP to this collector URL
+    /// (`http://127.0.0.1:4318/v1/traces`).
+    #[cfg(feature = "otlp")]
+    #[arg(long, value_name = "URL")]
+    otlp_endpoint: Option<String>,
 }
 
 impl Default for ServeArgs {
@@ -70,6 +84,10 @@ impl Default for ServeArgs {
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
             scalar_results_in_arrays: false,
+            metrics_listen: None,
+            cors_origins: Vec::new(),
+            #[cfg(feature = "otlp")]
+            otlp_endpoint: None,
         }
     }
 }
@@ -94,19 +112,64 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    let logs = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
-        .init();
+        .with_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        );
+    #[cfg(feature = "otlp")]
+    let traces = match &args.otlp_endpoint {
+        Some(url) => Some(leanrpc_telemetry::otlp::tracer_provider(url, "tickets")?),
+        None => None,
+    };
+    #[cfg(feature = "otlp")]
+    let otel = traces.as_ref().map(leanrpc_telemetry::otel::layer);
+    #[cfg(not(feature = "otlp"))]
+    let otel: Option<tracing_subscriber::layer::Identity> = None;
+    tracing_subscriber::registry().with(logs).with(otel).init();
+
+    // Before the server is built: the metrics' handles bind to the recorder installed then.
+    let prometheus = match args.metrics_listen {
+        Some(_) => Some(leanrpc_telemetry::install_prometheus()?),
+        None => None,
+    };
+    let cors = match args.cors_origins.as_slice() {
+        [] => None,
+        origins => Some(leanrpc_axum::cors(origins)?),
+    };
     let app = App::open(&Options {
         data_dir: args.data.clone(),
         rate_limit: args.rate_limit,
         key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
         scalar_results_in_arrays: args.scalar_results_in_arrays,
+        metrics: prometheus.is_some(),
     })?;
+    if let (Some(addr), Some(handle)) = (args.metrics_listen, prometheus) {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+        tokio::spawn(async move {
+            let served = leanrpc_telemetry::serve_metrics(
+                listener,
+                handle,
+                leanrpc_axum::shutdown_signal(),
+            )
+            .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
+    let mut router = leanrpc_axum::router(app.server.clone());
+    if let Some(cors) = cors {
+        tracing::info!(origins = ?args.cors_origins, "CORS: pages from these origins may call the API");
+        router = router.layer(cors);
+    }
+    let router = leanrpc_axum::with_request_ids(router);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}{}", app.server.path());
@@ -118,14 +181,14 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         );
     }
     tracing::info!(data = %args.data.display(), "listening on {url}");
-    leanrpc_axum::serve(
-        listener,
-        leanrpc_axum::router(app.server.clone()),
-        leanrpc_axum::shutdown_signal(),
-    )
-    .await?;
+    leanrpc_axum::serve(listener, router, leanrpc_axum::shutdown_signal()).await?;
     tracing::info!("stopped accepting; in-flight calls finished; closing the database");
     app.db.close();
+    #[cfg(feature = "otlp")]
+    if let Some(traces) = traces {
+        // Sends the last batch of spans.
+        let _ = traces.shutdown();
+    }
     Ok(())
 }
 
