@@ -284,6 +284,7 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
             .unwrap()
             .contains("default-src 'none'")
     );
+    let csp = page.header("content-security-policy").unwrap().to_owned();
     let html = String::from_utf8(page.body).unwrap();
     for name in [
         "getNote",
@@ -304,9 +305,21 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
     assert!(html.contains("URL=https://HOST/api/jsonrpc"));
     assert!(!html.contains("example.test"));
     assert!(html.contains("editor or higher"));
-    for external in ["src=", "<script", "<link", "@import", "url("] {
+    for external in ["src=", "<link", "@import", "url("] {
         assert!(!html.contains(external), "{external}");
     }
+    // One inline script (the "try it" console), allowed by its hash and limited to calling
+    // this origin; nothing else may run.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert_eq!(html.matches("<script>").count(), 1);
+    assert!(
+        csp.contains(&format!(
+            "script-src {}; connect-src 'self';",
+            leanrpc::reference::script_hash()
+        )),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'unsafe-inline'"), "{csp}");
     // The sub-path serves it to any client; a call by GET, or a client that wants JSON, is
     // still a call.
     let sub = get(&s, "/api/jsonRPC/reference/", None, vec![]);

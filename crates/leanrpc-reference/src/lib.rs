@@ -11,9 +11,14 @@
 //! ```
 //!
 //! The server renders the page once, when it is built, and serves it for `GET` on the endpoint
-//! path with `Accept: text/html` and for `GET {path}/reference`. No external assets and no
-//! JavaScript: the CSS is inline, the examples fold with `<details>`, and every text that comes
-//! from the code (doc comments, names, schemas) is escaped. Nothing in the page comes from the
+//! path with `Accept: text/html` and for `GET {path}/reference`. No external assets: the CSS
+//! is inline, the examples fold with `<details>`, and every text that comes from the code (doc
+//! comments, names, schemas) is escaped. One inline script (`assets/console.js`, allowed by
+//! its hash in the page's Content-Security-Policy, which lets it call only the page's own
+//! origin) adds a "try it" console: pick a method, edit its example params, paste a key (kept
+//! in the tab's `sessionStorage`, sent only to the endpoint), send by POST or GET, or as a
+//! batch, and read the answer. Without JavaScript the console stays hidden and the page is
+//! the plain reference. Nothing in the page comes from the
 //! request (a `Host` header copied into the example `URL=` line would let whoever sets it, or a
 //! cache in between, point readers' keys at another server).
 //!
@@ -21,6 +26,7 @@
 //! included at build time; the parts made from the model are written in `header.rs`,
 //! `method.rs` and `types.rs`.
 
+mod console;
 mod header;
 mod method;
 mod text;
@@ -37,6 +43,10 @@ const SKELETON: &str = include_str!("../assets/page.html");
 
 /// The page's style sheet, inlined into the skeleton.
 const CSS: &str = include_str!("../assets/page.css");
+
+/// The "try it" console's script, inlined into the skeleton; the page's Content-Security-Policy
+/// lets exactly this text run ([`Page::script_hashes`]).
+const SCRIPT: &str = include_str!("../assets/console.js");
 
 /// The HTML reference page, as a [`PageRenderer`] for `ServerBuilder::reference_page`.
 ///
@@ -64,6 +74,22 @@ impl PageRenderer for Page {
     fn render(&self, api: &Api, public_url: Option<&str>) -> String {
         render(api, public_url)
     }
+
+    /// The console's script, the page's only one.
+    fn script_hashes(&self) -> Vec<String> {
+        vec![script_hash()]
+    }
+}
+
+/// The Content-Security-Policy source of the console's script: `'sha256-…'`.
+pub fn script_hash() -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(SCRIPT.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
 
 /// Renders the reference page of `api`. `public_url` is the server's address as the operator
@@ -75,6 +101,8 @@ pub fn render(api: &Api, public_url: Option<&str>) -> String {
         "title" => out.push_str(&esc(api.title())),
         "css" => out.push_str(CSS),
         "header" => header::header(api, public_url, out),
+        "console" => console::console(api, out),
+        "script" => out.push_str(SCRIPT),
         "nav" => nav(api, out),
         "main" => main(api, out),
         "openrpc_version" => out.push_str(OPENRPC_VERSION),
@@ -174,7 +202,16 @@ mod tests {
         fill(SKELETON, &mut out, |slot, _| slots.push(slot.to_owned()));
         assert_eq!(
             slots,
-            ["title", "css", "header", "nav", "main", "openrpc_version"]
+            [
+                "title",
+                "css",
+                "header",
+                "console",
+                "nav",
+                "main",
+                "openrpc_version",
+                "script"
+            ]
         );
         assert!(out.starts_with("<!doctype html>\n"), "{out}");
         assert!(!out.contains("{{") && !out.contains("}}"), "{out}");
@@ -187,6 +224,25 @@ mod tests {
             out.push_str(if slot == "x" { "{{y}}" } else { "Y" });
         });
         assert_eq!(out, "a{{y}}bYc{{unclosed");
+    }
+
+    #[test]
+    fn the_script_is_inline_calls_only_the_endpoint_and_is_hashed() {
+        // It cannot end its own element, loads nothing, and writes no HTML.
+        for banned in ["</script", "import(", "innerHTML", "eval(", "document.write", "http://", "https://", "localStorage"] {
+            assert!(!SCRIPT.contains(banned), "{banned}");
+        }
+        assert_eq!(SCRIPT.matches("fetch(").count(), 1, "one request site");
+        assert!(SCRIPT.contains("sessionStorage"));
+        let server = leanrpc_core::Server::builder()
+            .reference_page(Page::default())
+            .build()
+            .unwrap();
+        let html = server.reference_html().unwrap();
+        assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
+        let hash = script_hash();
+        assert!(hash.starts_with("'sha256-") && hash.ends_with("='"), "{hash}");
+        assert_eq!(hash.len(), "'sha256-'".len() + 44);
     }
 
     #[test]

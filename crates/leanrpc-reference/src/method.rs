@@ -20,7 +20,8 @@ pub(crate) fn method(api: &Api, method: &Method, out: &mut String) {
         .unwrap_or_default();
     let _ = write!(
         out,
-        "<article class=\"method\" id=\"{id}\">\n<h3><a href=\"#{id}\"><span class=\"prefix\">{}</span>{}</a></h3>\n",
+        "<article class=\"method\" id=\"{id}\" data-params=\"{}\">\n<h3><a href=\"#{id}\"><span class=\"prefix\">{}</span>{}</a></h3>\n",
+        esc(&example_params(api, method)),
         esc(prefix),
         esc(method.name())
     );
@@ -95,11 +96,12 @@ pub(crate) fn method(api: &Api, method: &Method, out: &mut String) {
     out.push_str("</article>\n");
 }
 
-/// The example request: by POST, and folded, the same by GET.
-fn examples(api: &Api, method: &Method, out: &mut String) {
+/// The example params of a method: its required params by name, each with an example value
+/// (`[]` for a method that takes its params as given). The console starts from them too.
+fn example_params(api: &Api, method: &Method) -> String {
     // Written by hand to keep the order a reader expects (JSON objects here sort their keys):
-    // the envelope as the specification shows it, the params in declaration order.
-    let params = if method.takes_raw_params() {
+    // the params in declaration order.
+    if method.takes_raw_params() {
         "[]".to_owned()
     } else {
         let members: Vec<String> = method
@@ -112,7 +114,12 @@ fn examples(api: &Api, method: &Method, out: &mut String) {
             })
             .collect();
         format!("{{{}}}", members.join(","))
-    };
+    }
+}
+
+/// The example request: by POST, and folded, the same by GET.
+fn examples(api: &Api, method: &Method, out: &mut String) {
+    let params = example_params(api, method);
     let body = format!(
         r#"{{"jsonrpc":"2.0","method":{},"params":{params},"id":1}}"#,
         Value::from(method.full_name())
