@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+pub mod cdp;
 pub mod tools;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_tickets");
