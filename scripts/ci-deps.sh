@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tool-dependent discovery tests need (`cargo test --workspace` itself needs
-# none of it): Debian's chromium for examples/tickets/tests/reference_page.rs (feature
-# `browser-tests`), Node.js and npm for examples/tickets/tests/meta_schema.rs (feature
+# none of it): Debian's chromium for examples/tickets/tests/reference_page.rs and browser.rs
+# (feature `browser-tests`), Node.js and npm for examples/tickets/tests/meta_schema.rs (feature
 # `node-tests`), and the pinned packages of discovery/ (`npm ci`).
 # Installs only what is missing, so it is cheap on a machine that has them.
 set -euo pipefail

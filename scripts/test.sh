@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of leanrpc on a fresh machine: the Rust suites (unit, integration, end-to-end
 # over HTTP, trybuild UI, property), the discovery suites that need node and headless Chromium
-# (features `node-tests` and `browser-tests` of the tickets example), the real-client interop
-# suite, a short bounded load run, and each fuzz target briefly. Installs what they need first.
+# (features `node-tests` and `browser-tests` of the tickets example: also CORS and the
+# reference page's console), leanrpc-telemetry's OpenTelemetry tests (feature `otlp`), the
+# real-client interop suite (with the metrics suite), a short bounded load run, and each fuzz target briefly. Installs what they need first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,10 @@ step "cargo test --workspace (needs nothing beyond cargo)"
 cargo test --workspace
 
 step "discovery with node and Chromium: the OpenRPC meta-schema and the reference page (fail, never skip, when a tool is missing)"
-cargo test -p tickets --features node-tests,browser-tests --test meta_schema --test reference_page
+cargo test -p tickets --features node-tests,browser-tests --test meta_schema --test reference_page --test browser
+
+step "telemetry with its features: spans through the OpenTelemetry SDK's in-memory exporter, OTLP export to a loopback collector"
+cargo test -p leanrpc-telemetry --features otlp
 
 step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp) against the tickets server"
 bash interop/run.sh
