@@ -6,6 +6,7 @@
 #   bash benches/http.sh                 # every case, 2 s warm-up + 10 s each, 64 connections
 #   DURATION=3 WARMUP=1 bash benches/http.sh
 #   ROUNDS=3 bash benches/http.sh        # every case 3 times, interleaved; medians reported
+#   ONLY=metrics ROUNDS=5 bash benches/http.sh   # only single calls with metrics off and on
 #
 # Every server is a fresh process per case (so peak RSS is per case), listens on loopback only,
 # and is killed when its case ends or the script exits. Nothing runs longer than the durations.
@@ -13,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-1}
+ONLY=${ONLY:-}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -90,7 +92,7 @@ start_server() {
         fi
         sleep 0.1
     done
-    if [ -n "$flag" ] || [ "$kind" = tickets ]; then
+    if [ "$flag" = --auth ] || [ "$kind" = tickets ]; then
         KEY=$(grep -o 'lt_[A-Za-z0-9_]*' "$out" | head -1)
         [ -n "$KEY" ] || { echo "error: $kind printed no key" >&2; exit 1; }
     fi
@@ -112,7 +114,8 @@ RESULTS="$WORK/results.tsv"
 # run_case CASE KIND FLAG BODY_FILE CALLS_PER_REQUEST
 run_case() {
     local case=$1 kind=$2 flag=$3 body=$4 calls=$5 label=$2
-    [ -n "$flag" ] && label="$kind (auth)"
+    [ "$flag" = --auth ] && label="$kind (auth)"
+    [ "$flag" = --metrics ] && label="$kind (metrics)"
     start_server "$kind" "$flag"
     local answer results
     answer=$(rpc "$(cat "$body")")
@@ -150,8 +153,18 @@ run_wrk() { # CASE LABEL BODY_FILE CALLS_PER_REQUEST (against the running server
 
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     SEQ=0
-    # The cases a target compares run back to back: single calls with and without a key first.
-    for kind in spec-server leanrpc jsonrpsee floor; do
+    if [ "$ONLY" = metrics ]; then
+        # Metrics off and on, back to back.
+        run_case "single call" leanrpc "" "$WORK/single.json" 1
+        run_case "single call" leanrpc --metrics "$WORK/single.json" 1
+        continue
+    fi
+    # The cases a target compares run back to back: single calls with and without a key first,
+    # and with the Prometheus call metrics on right after the same server without them.
+    run_case "single call" spec-server "" "$WORK/single.json" 1
+    run_case "single call" leanrpc "" "$WORK/single.json" 1
+    run_case "single call" leanrpc --metrics "$WORK/single.json" 1
+    for kind in jsonrpsee floor; do
         run_case "single call" "$kind" "" "$WORK/single.json" 1
     done
     for kind in leanrpc jsonrpsee floor; do
@@ -219,6 +232,10 @@ awk -F'\t' -v rounds="$ROUNDS" '
     }
     function target(label, num_case, num_who, den_case, den_who, goal, latency,    r, n, x, lo, hi) {
         n = 0
+        if (!((1, num_case, num_who) in v) || !((1, den_case, den_who) in v)) {
+            printf "- %s: not run\n", label
+            return
+        }
         for (r = 1; r <= rounds; r++) {
             if (latency == 1) x = p50[r, num_case, num_who] / p50[r, den_case, den_who]
             else if (latency == 2) x = cpu[r, den_case, den_who] / cpu[r, num_case, num_who]
@@ -237,12 +254,14 @@ awk -F'\t' -v rounds="$ROUNDS" '
         target("single calls, leanrpc bench server (axum Router) / jsonrpsee", "single call", "leanrpc", "single call", "jsonrpsee", "none", 0)
         target("batch of 20 sleep2 p50 / one sleep2 call p50 (leanrpc)", "batch of 20 sleep2", "leanrpc", "one sleep2 call (2 ms)", "leanrpc", "< 3×", 1)
         target("authenticated / unauthenticated single calls (leanrpc)", "single call, x-api-key", "leanrpc (auth)", "single call", "leanrpc", ">= 0.9×", 0)
+        target("single calls with Prometheus call metrics / without (leanrpc)", "single call", "leanrpc (metrics)", "single call", "leanrpc", ">= 0.95×", 0)
         print ""
         print "The same, in calls per server CPU second (the inverse ratio of CPU µs per call), which other"
         print "load on the machine moves less than calls/s:"
         target("single calls, spec-server / floor", "single call", "spec-server", "single call", "floor", ">= 0.95×", 2)
         target("single calls, spec-server / jsonrpsee", "single call", "spec-server", "single call", "jsonrpsee", ">= 1.0×", 2)
         target("authenticated / unauthenticated single calls (leanrpc)", "single call, x-api-key", "leanrpc (auth)", "single call", "leanrpc", ">= 0.9×", 2)
+        target("single calls with Prometheus call metrics / without (leanrpc)", "single call", "leanrpc (metrics)", "single call", "leanrpc", ">= 0.95×", 2)
         print ""
-        printf "- tickets server peak RSS under load: %.1f MiB (target <= 64 MiB)\n", rss / 1024
+        if (rss > 0) printf "- tickets server peak RSS under load: %.1f MiB (target <= 64 MiB)\n", rss / 1024
     }' "$RESULTS"

@@ -37,6 +37,17 @@ pub fn server() -> Server {
         .expect("the bench service builds")
 }
 
+/// [`server`] with the Prometheus call metrics of `leanrpc-telemetry` on (install the
+/// recorder first: `leanrpc_telemetry::install_prometheus`).
+pub fn metered_server() -> Server {
+    Server::builder()
+        .observer(leanrpc_telemetry::CallMetrics::new())
+        .service(Spec)
+        .service(Bench)
+        .build()
+        .expect("the bench service builds")
+}
+
 /// A key store in `dir` holding one fresh owner key, and the authenticator over it.
 pub struct Keyed {
     /// The server, requiring `x-api-key`.
