@@ -4,6 +4,7 @@
 # every server, is not counted.)
 #
 #   bash benches/http-instructions.sh
+#   ONLY=metrics bash benches/http-instructions.sh   # only the leanrpc bench server, metrics off and on
 #
 # Each server runs under valgrind with one tokio worker thread; wrk sends single calls over one
 # keep-alive connection on 127.0.0.1, first 1,000, then (in a fresh process) 6,000, and the
@@ -68,9 +69,19 @@ per_request() { # NAME BIN [ARGS...]
 
 examples="$TARGET/release/examples"
 echo "==> measuring (about a minute per server)" >&2
+if [ "${ONLY:-}" = metrics ]; then
+    lean=$(per_request leanrpc "$examples/leanrpc_server")
+    lean_metrics=$(per_request leanrpc-metrics "$examples/leanrpc_server" --metrics)
+    echo "| server | instructions per request | × without metrics |"
+    echo "|---|---:|---:|"
+    echo "| leanrpc bench server (axum \`Router\`) | $lean | 1.00× |"
+    awk -v i="$lean_metrics" -v b="$lean" 'BEGIN { printf "| the same, Prometheus call metrics on | %d | %.3f× |\n", i, i / b }'
+    exit 0
+fi
 spec=$(per_request spec-server "$TARGET/release/spec-server")
 lean=$(per_request leanrpc "$examples/leanrpc_server")
 lean_auth=$(per_request leanrpc-auth "$examples/leanrpc_server" --auth)
+lean_metrics=$(per_request leanrpc-metrics "$examples/leanrpc_server" --metrics)
 jsonrpsee=$(per_request jsonrpsee "$examples/jsonrpsee_server")
 floor=$(per_request floor "$examples/floor_server")
 floor_auth=$(per_request floor-auth "$examples/floor_server" --auth)
@@ -82,6 +93,7 @@ row() { awk -v n="$1" -v i="$2" -v f="$floor" -v j="$jsonrpsee" \
 row "spec-server (\`serve_server\`)" "$spec"
 row "leanrpc bench server (axum \`Router\`)" "$lean"
 row "leanrpc bench server, x-api-key" "$lean_auth"
+row "leanrpc bench server, Prometheus call metrics on" "$lean_metrics"
 row "jsonrpsee" "$jsonrpsee"
 row "floor (bare axum handler)" "$floor"
 row "floor, x-api-key checked by hand" "$floor_auth"

@@ -319,7 +319,10 @@ fn the_reference_page_is_public_escaped_and_self_contained() {
         )),
         "{csp}"
     );
-    assert!(!csp.contains("unsafe-eval") && !csp.contains("script-src 'unsafe-inline'"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-eval") && !csp.contains("script-src 'unsafe-inline'"),
+        "{csp}"
+    );
     // The sub-path serves it to any client; a call by GET, or a client that wants JSON, is
     // still a call.
     let sub = get(&s, "/api/jsonRPC/reference/", None, vec![]);

@@ -100,9 +100,9 @@ pub fn cors<S: AsRef<str>>(origins: &[S]) -> Result<CorsLayer, CorsOriginError> 
             .or_else(|| origin.strip_prefix("http://"))
             .ok_or_else(refuse)?;
         let host_ok = !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+            && rest.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+            });
         if !host_ok {
             return Err(refuse());
         }
@@ -131,7 +131,14 @@ mod tests {
 
     #[test]
     fn origins_must_be_scheme_host_port() {
-        assert!(cors(&["https://app.example.com", "http://127.0.0.1:5173", "http://[::1]:8080"]).is_ok());
+        assert!(
+            cors(&[
+                "https://app.example.com",
+                "http://127.0.0.1:5173",
+                "http://[::1]:8080"
+            ])
+            .is_ok()
+        );
         for bad in [
             "*",
             "null",

@@ -424,9 +424,9 @@ impl ServerBuilder {
                 .iter()
                 .map(|b: &Bound| (b.full_name.as_str(), b.def)),
         );
-        let page = self
-            .reference_page
-            .map(|renderer| discover::RenderedPage::new(&*renderer, &api, self.public_url.as_deref()));
+        let page = self.reference_page.map(|renderer| {
+            discover::RenderedPage::new(&*renderer, &api, self.public_url.as_deref())
+        });
         Ok(Server {
             inner: Arc::new(Inner {
                 methods,

@@ -76,7 +76,9 @@ where
         if response.status >= 500 {
             span.record("otel.status_code", "ERROR");
         }
-        span.in_scope(|| tracing::debug!(target: "leanrpc::http", status = response.status, "answered"));
+        span.in_scope(
+            || tracing::debug!(target: "leanrpc::http", status = response.status, "answered"),
+        );
     }
     response
         .headers

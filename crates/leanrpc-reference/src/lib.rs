@@ -229,7 +229,16 @@ mod tests {
     #[test]
     fn the_script_is_inline_calls_only_the_endpoint_and_is_hashed() {
         // It cannot end its own element, loads nothing, and writes no HTML.
-        for banned in ["</script", "import(", "innerHTML", "eval(", "document.write", "http://", "https://", "localStorage"] {
+        for banned in [
+            "</script",
+            "import(",
+            "innerHTML",
+            "eval(",
+            "document.write",
+            "http://",
+            "https://",
+            "localStorage",
+        ] {
             assert!(!SCRIPT.contains(banned), "{banned}");
         }
         assert_eq!(SCRIPT.matches("fetch(").count(), 1, "one request site");
@@ -241,7 +250,10 @@ mod tests {
         let html = server.reference_html().unwrap();
         assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
         let hash = script_hash();
-        assert!(hash.starts_with("'sha256-") && hash.ends_with("='"), "{hash}");
+        assert!(
+            hash.starts_with("'sha256-") && hash.ends_with("='"),
+            "{hash}"
+        );
         assert_eq!(hash.len(), "'sha256-'".len() + 44);
     }
 

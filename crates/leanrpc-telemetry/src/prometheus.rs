@@ -15,8 +15,8 @@ use crate::names;
 /// for `rpc.server.call.duration`, with finer ones below 5 ms, where most calls of an
 /// in-process handler land.
 pub const DURATION_BUCKETS: [f64; 19] = [
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
-    0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
+    1.0, 2.5, 5.0, 7.5, 10.0,
 ];
 
 /// The buckets of `rpc_server_batch_size`.
@@ -49,7 +49,10 @@ impl std::error::Error for InstallError {}
 /// recorder is installed already.
 pub fn install_prometheus() -> Result<PrometheusHandle, InstallError> {
     let handle = PrometheusBuilder::new()
-        .set_buckets_for_metric(Matcher::Full(names::CALL_DURATION.into()), &DURATION_BUCKETS)
+        .set_buckets_for_metric(
+            Matcher::Full(names::CALL_DURATION.into()),
+            &DURATION_BUCKETS,
+        )
         .and_then(|b| {
             b.set_buckets_for_metric(Matcher::Full(names::BATCH_SIZE.into()), &BATCH_SIZE_BUCKETS)
         })
@@ -81,7 +84,10 @@ pub fn metrics_router(handle: PrometheusHandle) -> Router {
             let handle = handle.clone();
             async move {
                 (
-                    [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+                    [(
+                        header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    )],
                     handle.render(),
                 )
             }

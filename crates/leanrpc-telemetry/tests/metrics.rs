@@ -18,7 +18,10 @@ type Sample = (String, BTreeMap<String, String>, f64);
 /// with Prometheus's own Python parser).
 fn samples(text: &str) -> Vec<Sample> {
     let mut out = Vec::new();
-    for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let (series, value) = line.rsplit_once(' ').expect("a value");
         let (name, labels) = match series.split_once('{') {
             Some((name, rest)) => (name, rest.strip_suffix('}').expect("closing brace")),
@@ -28,7 +31,10 @@ fn samples(text: &str) -> Vec<Sample> {
         let mut rest = labels;
         while let Some((key, after)) = rest.split_once("=\"") {
             let end = after.find('"').expect("closing quote");
-            map.insert(key.trim_start_matches(',').to_owned(), after[..end].to_owned());
+            map.insert(
+                key.trim_start_matches(',').to_owned(),
+                after[..end].to_owned(),
+            );
             rest = &after[end + 1..];
         }
         out.push((name.to_owned(), map, value.parse().expect("a number")));
@@ -39,7 +45,12 @@ fn samples(text: &str) -> Vec<Sample> {
 fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
     samples
         .iter()
-        .filter(|(n, l, _)| n == name && labels.iter().all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v)))
+        .filter(|(n, l, _)| {
+            n == name
+                && labels
+                    .iter()
+                    .all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v))
+        })
         .map(|(_, _, v)| v)
         .sum()
 }
@@ -64,7 +75,11 @@ async fn metrics_count_what_was_called() {
     // 3 good calls, 2 failing ones.
     for i in 0..3 {
         let (status, body) = post(url, Some(&key), &call("calc.add", "[1,2]", i), &[]).await;
-        assert_eq!((status, body.contains(r#""result":3"#)), (200, true), "{body}");
+        assert_eq!(
+            (status, body.contains(r#""result":3"#)),
+            (200, true),
+            "{body}"
+        );
     }
     for i in 0..2 {
         let (_, body) = post(url, Some(&key), &call("calc.fail", "[-32099]", i), &[]).await;
@@ -88,7 +103,11 @@ async fn metrics_count_what_was_called() {
         hostile.push(format!("calc.x{i}-{}-\u{e9}\u{1f600}", "y".repeat(i % 300)));
     }
     for chunk in hostile.chunks(4) {
-        let items: Vec<String> = chunk.iter().enumerate().map(|(i, m)| call(m, "[]", i)).collect();
+        let items: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, m)| call(m, "[]", i))
+            .collect();
         let (status, body) = post(url, Some(&key), &format!("[{}]", items.join(",")), &[]).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body.matches("-32601").count(), chunk.len(), "{body}");
@@ -96,7 +115,13 @@ async fn metrics_count_what_was_called() {
 
     // Error codes beyond the cap share one label.
     for code in 0..(MAX_CODES_PER_METHOD as i32 + 4) {
-        post(url, Some(&key), &call("calc.fail", &format!("[{}]", -31000 - code), 0), &[]).await;
+        post(
+            url,
+            Some(&key),
+            &call("calc.fail", &format!("[{}]", -31000 - code), 0),
+            &[],
+        )
+        .await;
     }
 
     // Refused: 2 without a key, 1 with a wrong one, and one batch over the rate limit.
@@ -104,9 +129,17 @@ async fn metrics_count_what_was_called() {
         let (status, _) = post(url, None, &call("calc.add", "[1,2]", 1), &[]).await;
         assert_eq!(status, 401);
     }
-    let (status, _) = post(url, Some("lt_good-id_wrong"), &call("calc.add", "[1,2]", 1), &[]).await;
+    let (status, _) = post(
+        url,
+        Some("lt_good-id_wrong"),
+        &call("calc.add", "[1,2]", 1),
+        &[],
+    )
+    .await;
     assert_eq!(status, 401);
-    let big: Vec<String> = (0..RATE_LIMIT).map(|i| call("calc.add", "[1,2]", i)).collect();
+    let big: Vec<String> = (0..RATE_LIMIT)
+        .map(|i| call("calc.add", "[1,2]", i))
+        .collect();
     let (status, _) = post(url, Some(&key), &format!("[{}]", big.join(",")), &[]).await;
     assert_eq!(status, 429);
 
@@ -129,7 +162,11 @@ async fn metrics_count_what_was_called() {
     let all = samples(&text);
     let count = names::CALL_DURATION.to_owned() + "_count";
     let calls = |method: &str, code: &str| {
-        value(&all, &count, &[("rpc_method", method), ("rpc_response_status_code", code)])
+        value(
+            &all,
+            &count,
+            &[("rpc_method", method), ("rpc_response_status_code", code)],
+        )
     };
     assert_eq!(calls("calc.add", "OK"), 3.0 + 3.0, "{text}");
     assert_eq!(calls("calc.fail", "-32099"), 2.0, "{text}");
@@ -137,7 +174,15 @@ async fn metrics_count_what_was_called() {
     assert_eq!(calls("calc.hang", "cancelled"), 1.0, "{text}");
     // Every call is in a bucket up to +Inf.
     assert_eq!(
-        value(&all, &(names::CALL_DURATION.to_owned() + "_bucket"), &[("rpc_method", "calc.add"), ("rpc_response_status_code", "OK"), ("le", "+Inf")]),
+        value(
+            &all,
+            &(names::CALL_DURATION.to_owned() + "_bucket"),
+            &[
+                ("rpc_method", "calc.add"),
+                ("rpc_response_status_code", "OK"),
+                ("le", "+Inf")
+            ]
+        ),
         6.0
     );
 
@@ -163,13 +208,29 @@ async fn metrics_count_what_was_called() {
 
     // Batches: the 4-item one, the 100 hostile ones, and the refused one is never run.
     let batches = names::BATCH_SIZE.to_owned();
-    assert_eq!(value(&all, &(batches.clone() + "_count"), &[]), 1.0 + 100.0, "{text}");
+    assert_eq!(
+        value(&all, &(batches.clone() + "_count"), &[]),
+        1.0 + 100.0,
+        "{text}"
+    );
     assert_eq!(value(&all, &(batches + "_sum"), &[]), 4.0 + 400.0, "{text}");
 
     assert_eq!(value(&all, names::CALLS_IN_FLIGHT, &[]), 0.0, "{text}");
-    assert_eq!(value(&all, names::AUTH_FAILURES, &[("reason", "missing")]), 2.0, "{text}");
-    assert_eq!(value(&all, names::AUTH_FAILURES, &[("reason", "rejected")]), 1.0, "{text}");
-    assert_eq!(value(&all, names::RATE_LIMITED_CALLS, &[]), RATE_LIMIT as f64, "{text}");
+    assert_eq!(
+        value(&all, names::AUTH_FAILURES, &[("reason", "missing")]),
+        2.0,
+        "{text}"
+    );
+    assert_eq!(
+        value(&all, names::AUTH_FAILURES, &[("reason", "rejected")]),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        value(&all, names::RATE_LIMITED_CALLS, &[]),
+        RATE_LIMIT as f64,
+        "{text}"
+    );
     assert!(!text.contains(support::SECRET));
 
     // A second recorder cannot be installed: the error says why.
@@ -185,13 +246,22 @@ async fn the_metrics_listener_serves_the_text_format() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(leanrpc_telemetry::serve_metrics(listener, recorder, async move {
-        let _ = stopped.await;
-    }));
-    let response = reqwest::get(format!("http://{addr}/metrics")).await.unwrap();
+    let served = tokio::spawn(leanrpc_telemetry::serve_metrics(
+        listener,
+        recorder,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let response = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert!(
-        response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"),
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"),
     );
     let response = reqwest::get(format!("http://{addr}/other")).await.unwrap();
     assert_eq!(response.status(), 404);

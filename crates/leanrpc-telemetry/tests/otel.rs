@@ -43,7 +43,13 @@ async fn calls_are_spans_inside_their_request_span() {
         {"jsonrpc":"2.0","method":"CALC.Add","params":[2,2],"id":"abc"},
         {"jsonrpc":"2.0","method":"calc.nope","id":null},
         {"jsonrpc":"2.0","method":"calc.add","params":[0,0]}]"#;
-    let (status, body) = post(&running.url, Some(&key), batch, &[("x-request-id", "trace-me-1")]).await;
+    let (status, body) = post(
+        &running.url,
+        Some(&key),
+        batch,
+        &[("x-request-id", "trace-me-1")],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let (status, _) = post(
         &running.url,
@@ -56,7 +62,10 @@ async fn calls_are_spans_inside_their_request_span() {
     provider.force_flush().unwrap();
     let spans = exporter.get_finished_spans().unwrap();
 
-    let requests: Vec<&SpanData> = spans.iter().filter(|s| s.name.starts_with("POST ")).collect();
+    let requests: Vec<&SpanData> = spans
+        .iter()
+        .filter(|s| s.name.starts_with("POST "))
+        .collect();
     assert_eq!(requests.len(), 2, "{spans:#?}");
     let first = requests
         .iter()
@@ -64,9 +73,15 @@ async fn calls_are_spans_inside_their_request_span() {
         .expect("the request span carries the client's request id");
     assert_eq!(first.name, "POST /api/jsonrpc");
     assert_eq!(first.span_kind, SpanKind::Server);
-    assert_eq!(text(first, "http.response.status_code").as_deref(), Some("200"));
+    assert_eq!(
+        text(first, "http.response.status_code").as_deref(),
+        Some("200")
+    );
     assert_eq!(text(first, "http.request.method").as_deref(), Some("POST"));
-    let second = requests.iter().find(|s| s.span_context != first.span_context).unwrap();
+    let second = requests
+        .iter()
+        .find(|s| s.span_context != first.span_context)
+        .unwrap();
     let made = text(second, "request_id").unwrap();
     assert_eq!(made.len(), 32, "an unsound id is replaced: {made}");
 
@@ -99,19 +114,38 @@ async fn calls_are_spans_inside_their_request_span() {
     assert_eq!(seven[0].status, Status::Unset);
     let abc = by_id(Some("abc"));
     assert_eq!(abc[0].name, "calc.add", "the canonical name");
-    assert_eq!(text(abc[0], "rpc.method_original").as_deref(), Some("CALC.Add"));
+    assert_eq!(
+        text(abc[0], "rpc.method_original").as_deref(),
+        Some("CALC.Add")
+    );
     // The `null` id and the notification record no id.
     let no_id = by_id(None);
     assert_eq!(no_id.len(), 2);
-    let unknown = no_id.iter().find(|s| s.name == "_OTHER").expect("unknown name");
-    assert_eq!(text(unknown, "rpc.method_original").as_deref(), Some("calc.nope"));
-    assert_eq!(text(unknown, "rpc.response.status_code").as_deref(), Some("-32601"));
+    let unknown = no_id
+        .iter()
+        .find(|s| s.name == "_OTHER")
+        .expect("unknown name");
+    assert_eq!(
+        text(unknown, "rpc.method_original").as_deref(),
+        Some("calc.nope")
+    );
+    assert_eq!(
+        text(unknown, "rpc.response.status_code").as_deref(),
+        Some("-32601")
+    );
     assert_eq!(text(unknown, "error.type").as_deref(), Some("-32601"));
-    assert!(matches!(unknown.status, Status::Error { .. }), "{:?}", unknown.status);
+    assert!(
+        matches!(unknown.status, Status::Error { .. }),
+        "{:?}",
+        unknown.status
+    );
 
     let failed = children(second);
     assert_eq!(failed.len(), 1);
-    assert_eq!(text(failed[0], "rpc.response.status_code").as_deref(), Some("-32002"));
+    assert_eq!(
+        text(failed[0], "rpc.response.status_code").as_deref(),
+        Some("-32002")
+    );
 
     // The key's secret is nowhere.
     for span in &spans {

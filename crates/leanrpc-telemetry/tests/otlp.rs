@@ -62,7 +62,8 @@ fn spans_reach_an_otlp_collector() {
     let server = Server::builder().service(Echo).build().unwrap();
     tracing::subscriber::with_default(subscriber, || {
         let answer = futures_executor::block_on(
-            server.call(r#"{"jsonrpc":"2.0","method":"echo.say","params":["hello"],"id":"otlp-1"}"#),
+            server
+                .call(r#"{"jsonrpc":"2.0","method":"echo.say","params":["hello"],"id":"otlp-1"}"#),
         )
         .unwrap();
         assert!(String::from_utf8(answer).unwrap().contains("hello"));
@@ -72,12 +73,20 @@ fn spans_reach_an_otlp_collector() {
     let (line, headers, body) = rx.recv_timeout(Duration::from_secs(30)).expect("an export");
     assert!(line.starts_with("POST /v1/traces "), "{line}");
     assert!(
-        headers.iter().any(|h| h == "content-type: application/x-protobuf"),
+        headers
+            .iter()
+            .any(|h| h == "content-type: application/x-protobuf"),
         "{headers:?}"
     );
     // Protobuf keeps strings as they are: the span's name, attributes and the service name.
     let has = |needle: &str| body.windows(needle.len()).any(|w| w == needle.as_bytes());
-    for needle in ["echo.say", "rpc.system.name", "jsonrpc", "otlp-1", "otlp-test"] {
+    for needle in [
+        "echo.say",
+        "rpc.system.name",
+        "jsonrpc",
+        "otlp-1",
+        "otlp-test",
+    ] {
         assert!(has(needle), "{needle} is not in the export");
     }
     let _ = provider.shutdown();

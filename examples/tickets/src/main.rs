@@ -153,12 +153,9 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
         tokio::spawn(async move {
-            let served = leanrpc_telemetry::serve_metrics(
-                listener,
-                handle,
-                leanrpc_axum::shutdown_signal(),
-            )
-            .await;
+            let served =
+                leanrpc_telemetry::serve_metrics(listener, handle, leanrpc_axum::shutdown_signal())
+                    .await;
             if let Err(error) = served {
                 tracing::error!(%error, "the metrics listener stopped");
             }

@@ -34,7 +34,12 @@ fn fetch_from_page(url: &str, key: &str) -> String {
 async fn pages_of_allowed_origins_may_call_and_others_may_not() {
     let allowed = serve_page(APP_PAGE);
     let refused = serve_page(APP_PAGE);
-    let server = TicketsServer::start(&["--cors-origin", &allowed, "--cors-origin", "https://other.example"]);
+    let server = TicketsServer::start(&[
+        "--cors-origin",
+        &allowed,
+        "--cors-origin",
+        "https://other.example",
+    ]);
     let browser = Browser::launch();
 
     let mut page = browser.open(&format!("{allowed}/"));
@@ -45,7 +50,11 @@ async fn pages_of_allowed_origins_may_call_and_others_may_not() {
     let answer: Value = serde_json::from_str(outcome["body"].as_str().unwrap()).unwrap();
     assert_eq!(answer["result"], json!([]), "{answer}");
     // The request id is exposed to the page.
-    assert_eq!(outcome["requestId"].as_str().map(str::len), Some(32), "{outcome}");
+    assert_eq!(
+        outcome["requestId"].as_str().map(str::len),
+        Some(32),
+        "{outcome}"
+    );
     // A GET (a simple request, no preflight) is allowed too.
     let get = page.eval(&format!(
         r#"fetch({:?} + "?method=leantime.rpc.projects.getAll&jsonrpc=2.0&id=2", {{headers: {{"x-api-key": {:?}}}}}).then(r => r.status, e => String(e))"#,
@@ -56,10 +65,16 @@ async fn pages_of_allowed_origins_may_call_and_others_may_not() {
     let mut page = browser.open(&format!("{refused}/"));
     let outcome = page.eval(&fetch_from_page(&server.url, &server.owner));
     assert_eq!(outcome["ok"], false, "{outcome}");
-    assert!(outcome["error"].as_str().unwrap().contains("TypeError"), "{outcome}");
+    assert!(
+        outcome["error"].as_str().unwrap().contains("TypeError"),
+        "{outcome}"
+    );
 
     // The preflight the browser sends, as the server answers it.
-    for (origin, allowed_origin) in [(allowed.as_str(), Some(allowed.as_str())), (refused.as_str(), None)] {
+    for (origin, allowed_origin) in [
+        (allowed.as_str(), Some(allowed.as_str())),
+        (refused.as_str(), None),
+    ] {
         let response = server
             .client
             .request(reqwest::Method::OPTIONS, &server.url)
@@ -77,7 +92,10 @@ async fn pages_of_allowed_origins_may_call_and_others_may_not() {
             allowed_origin
         );
         let allow = headers["access-control-allow-headers"].to_str().unwrap();
-        assert!(allow.contains("x-api-key") && allow.contains("content-type"), "{allow}");
+        assert!(
+            allow.contains("x-api-key") && allow.contains("content-type"),
+            "{allow}"
+        );
     }
 }
 
@@ -107,7 +125,10 @@ fn send(page: &mut support::cdp::Page, id: &str) -> (String, String) {
     page.wait_for(r#"document.getElementById("try-status").textContent.includes("HTTP")"#);
     let status = page.eval(r#"document.getElementById("try-status").textContent"#);
     let answer = page.eval(r#"document.getElementById("try-answer").textContent"#);
-    (status.as_str().unwrap().to_owned(), answer.as_str().unwrap().to_owned())
+    (
+        status.as_str().unwrap().to_owned(),
+        answer.as_str().unwrap().to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -130,14 +151,19 @@ async fn the_console_calls_the_api_with_a_typed_key() {
     // Choosing a method fills in its example params.
     set(&mut page, "try-method", "leantime.rpc.projects.addProject");
     let params: Value = serde_json::from_str(
-        page.eval(r#"document.getElementById("try-params").value"#).as_str().unwrap(),
+        page.eval(r#"document.getElementById("try-params").value"#)
+            .as_str()
+            .unwrap(),
     )
     .unwrap();
     assert!(params.get("values").is_some(), "{params}");
 
     // A readonly key may not add a project: -32001, shown.
     let (status, answer) = send(&mut page, "try-send");
-    assert!(status.starts_with("POST · HTTP 200 · request id "), "{status}");
+    assert!(
+        status.starts_with("POST · HTTP 200 · request id "),
+        "{status}"
+    );
     let answer: Value = serde_json::from_str(&answer).unwrap();
     assert_eq!(answer["error"]["code"], -32001, "{answer}");
 
@@ -146,13 +172,19 @@ async fn the_console_calls_the_api_with_a_typed_key() {
     set(&mut page, "try-params", &json!({"id": 1}).to_string());
     let (_, answer) = send(&mut page, "try-send");
     let answer: Value = serde_json::from_str(&answer).unwrap();
-    assert_eq!(answer["result"]["headline"], "Seen from the console", "{answer}");
+    assert_eq!(
+        answer["result"]["headline"], "Seen from the console",
+        "{answer}"
+    );
     set(&mut page, "try-verb", "GET");
     set(&mut page, "try-params", r#"{"id": 1, "note": "é ✓ +/="}"#);
     let (status, answer) = send(&mut page, "try-send");
     assert!(status.starts_with("GET · HTTP 200"), "{status}");
     let answer: Value = serde_json::from_str(&answer).unwrap();
-    assert_eq!(answer["result"]["headline"], "Seen from the console", "{answer}");
+    assert_eq!(
+        answer["result"]["headline"], "Seen from the console",
+        "{answer}"
+    );
 
     // A batch: two calls gathered, then sent as one request.
     set(&mut page, "try-params", r#"{"id": 1}"#);
@@ -174,20 +206,34 @@ async fn the_console_calls_the_api_with_a_typed_key() {
     // Params that are not JSON are not sent.
     set(&mut page, "try-params", "{nope");
     page.eval(r#"document.getElementById("try-send").click(); true"#);
-    assert_eq!(page.eval(r#"document.getElementById("try-status").textContent"#), "not sent");
+    assert_eq!(
+        page.eval(r#"document.getElementById("try-status").textContent"#),
+        "not sent"
+    );
 
     // The key is in this tab's sessionStorage only: no localStorage, no cookie.
-    assert_eq!(page.eval(r#"sessionStorage.getItem("leanrpc.apiKey")"#), json!(readonly));
+    assert_eq!(
+        page.eval(r#"sessionStorage.getItem("leanrpc.apiKey")"#),
+        json!(readonly)
+    );
     assert_eq!(page.eval("localStorage.length"), 0);
     assert_eq!(page.eval("document.cookie"), "");
     // A reload in the same tab keeps it; a new tab does not have it.
     page.eval("location.reload(); true");
     std::thread::sleep(std::time::Duration::from_millis(300));
-    page.wait_for(r#"document.readyState === "complete" && !document.getElementById("try").hidden"#);
-    assert_eq!(page.eval(r#"document.getElementById("try-key").value"#), json!(readonly));
+    page.wait_for(
+        r#"document.readyState === "complete" && !document.getElementById("try").hidden"#,
+    );
+    assert_eq!(
+        page.eval(r#"document.getElementById("try-key").value"#),
+        json!(readonly)
+    );
     let mut other = browser.open(&format!("{}/reference", server.url));
     other.wait_for(r#"!document.getElementById("try").hidden"#);
-    assert_eq!(other.eval(r#"document.getElementById("try-key").value"#), "");
+    assert_eq!(
+        other.eval(r#"document.getElementById("try-key").value"#),
+        ""
+    );
 }
 
 #[tokio::test]
@@ -201,5 +247,8 @@ async fn the_page_is_whole_without_javascript() {
     let methods = page.eval(r#"document.querySelectorAll("article.method pre.example").length"#);
     assert!(methods.as_u64().unwrap() > 40, "{methods}");
     assert_eq!(page.eval(r#"document.getElementById("try").hidden"#), true);
-    assert_eq!(page.eval(r##"document.querySelectorAll("#try-method option").length"##), 0);
+    assert_eq!(
+        page.eval(r##"document.querySelectorAll("#try-method option").length"##),
+        0
+    );
 }

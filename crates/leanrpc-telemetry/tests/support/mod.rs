@@ -110,7 +110,12 @@ pub async fn start(server: Server) -> Running {
 }
 
 /// POSTs `body` with `key`; returns the status and the body.
-pub async fn post(url: &str, key: Option<&str>, body: &str, extra: &[(&str, &str)]) -> (u16, String) {
+pub async fn post(
+    url: &str,
+    key: Option<&str>,
+    body: &str,
+    extra: &[(&str, &str)],
+) -> (u16, String) {
     let mut request = reqwest::Client::new()
         .post(url)
         .header("content-type", "application/json")

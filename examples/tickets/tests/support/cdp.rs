@@ -67,7 +67,9 @@ impl Browser {
     pub fn open(&self, url: &str) -> Page {
         let target = http(self.port, "PUT", &format!("/json/new?{url}"));
         let target: Value = serde_json::from_str(&target).expect("a target");
-        let ws = target["webSocketDebuggerUrl"].as_str().expect("a DevTools socket");
+        let ws = target["webSocketDebuggerUrl"]
+            .as_str()
+            .expect("a DevTools socket");
         let path = &ws[ws.find("/devtools/").unwrap()..];
         let mut page = Page {
             socket: WebSocket::connect(self.port, path),
@@ -126,7 +128,10 @@ impl Page {
     /// Loads `url` in this tab with the page's own scripts off (as a browser with JavaScript
     /// disabled); DevTools can still read the page.
     pub fn open_without_scripts(&mut self, url: &str) {
-        self.call("Emulation.setScriptExecutionDisabled", json!({"value": true}));
+        self.call(
+            "Emulation.setScriptExecutionDisabled",
+            json!({"value": true}),
+        );
         self.call("Page.navigate", json!({"url": url}));
         self.wait_for(&format!(
             "location.href.startsWith({url:?}) && document.readyState === 'complete'"
@@ -137,7 +142,10 @@ impl Page {
     pub fn wait_for(&mut self, condition: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.eval(&format!("!!({condition})")) != Value::Bool(true) {
-            assert!(Instant::now() < deadline, "still false after 30 s: {condition}");
+            assert!(
+                Instant::now() < deadline,
+                "still false after 30 s: {condition}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
