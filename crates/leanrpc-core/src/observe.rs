@@ -1,7 +1,7 @@
 //! Per-call instrumentation: one span per call, and a [`CallObserver`] hook for metrics.
 //!
 //! Every call the server runs (a batch's items each on their own, notifications too) goes
-//! through [`Observed::run`], from one place in the dispatcher. It:
+//! through one place in the dispatcher (`Server::execute`). It:
 //!
 //! - opens a `tracing` span named `rpc.call` (target `leanrpc::call`, level INFO) following
 //!   OpenTelemetry's JSON-RPC server conventions: `otel.name` and `rpc.method` are the

@@ -11,8 +11,8 @@
 //! - [`install_prometheus`], which installs `metrics-exporter-prometheus` as the process's
 //!   recorder with the buckets below, and [`serve_metrics`], which serves `GET /metrics` on a
 //!   listener of its own;
-//! - with the `otel` feature, [`otel::layer`], the `tracing-subscriber` layer that exports the
-//!   spans to OpenTelemetry, and with `otlp`, [`otlp::tracer_provider`], an OTLP/HTTP exporter.
+//! - with the `otel` feature, `otel::layer`, the `tracing-subscriber` layer that exports the
+//!   spans to OpenTelemetry, and with `otlp`, `otlp::tracer_provider`, an OTLP/HTTP exporter.
 //!
 //! ```no_run
 //! # async fn run(builder: leanrpc_core::ServerBuilder) -> Result<(), Box<dyn std::error::Error>> {
