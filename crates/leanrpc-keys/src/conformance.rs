@@ -277,6 +277,9 @@ async fn an_empty_store_has_no_keys(
     })
 }
 
+/// A record's times: created, expires, revoked, last used.
+type Times = (i64, Option<i64>, Option<i64>, Option<i64>);
+
 /// Keys that use every corner of a record: each role, odd text, extreme times, odd digests.
 fn varied_keys() -> Vec<StoredKey> {
     let names = [
@@ -311,7 +314,7 @@ fn varied_keys() -> Vec<StoredKey> {
         vec![""],
         vec!["projects:write", "tickets:read", "timesheets:*"],
     ];
-    let times: [(i64, Option<i64>, Option<i64>, Option<i64>); 6] = [
+    let times: [Times; 6] = [
         (0, None, None, None),
         (1_700_000_000, Some(1_800_000_000), None, None),
         (-1, Some(i64::MAX), Some(i64::MIN), Some(0)),

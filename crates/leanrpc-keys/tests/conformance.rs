@@ -2,25 +2,28 @@
 
 use std::future::ready;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_executor::block_on;
 use leanrpc_core::BoxFuture;
-use leanrpc_keys::{KeyStore, MemoryStore, SqliteStore, StoreError, StoredKey, conformance};
+use leanrpc_keys::{KeyStore, MemoryStore, StoreError, StoredKey, conformance};
 
 #[test]
 fn the_memory_store_conforms() {
     block_on(conformance::run(|| async { MemoryStore::new() }));
 }
 
+#[cfg(feature = "sqlite")]
 #[test]
 fn the_sqlite_store_conforms() {
+    use std::sync::atomic::AtomicUsize;
+
     let dir = tempfile::tempdir().unwrap();
     let opened = AtomicUsize::new(0);
     block_on(conformance::run(|| {
         let n = opened.fetch_add(1, Ordering::Relaxed);
         let path = dir.path().join(format!("keys-{n}.db"));
-        async move { SqliteStore::open(path).unwrap() }
+        async move { leanrpc_keys::SqliteStore::open(path).unwrap() }
     }));
     assert_eq!(opened.load(Ordering::Relaxed), conformance::checks().len());
 }

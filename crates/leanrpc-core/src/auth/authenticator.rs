@@ -12,18 +12,18 @@ use crate::auth::{Caller, Credentials};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AuthError {
-    /// No `x-api-key` header.
+    /// No credentials (for API keys: no `x-api-key` header).
     Missing,
-    /// The header is not a well-formed key.
+    /// The credentials are not well-formed (for API keys: not a well-formed key).
     Malformed,
-    /// Unknown key id, wrong secret, revoked or expired key.
+    /// Unknown credentials, a wrong secret, or revoked or expired ones.
     Rejected,
     /// Too many failed attempts from this address, or too many calls for this key.
     RateLimited {
         /// Seconds until the client may retry.
         retry_after: u64,
     },
-    /// The key store failed; answered as a generic 401 without detail.
+    /// The credential store failed; answered as a generic 401 without detail.
     Unavailable,
     /// The request carries more than one `x-api-key` header; answered 401 saying so, before
     /// any key is looked up.
