@@ -159,7 +159,8 @@ impl std::error::Error for StoreError {
 ///
 /// - **Exact records.** A key reads back ([`find`](Self::find), [`list`](Self::list)) equal
 ///   (`==`) to what was inserted and then changed by the methods below: every field, the grant's
-///   projects and scopes in their order, names and scopes of any UTF-8, times of any `i64`.
+///   projects and scopes in their order (repeats kept), names and scopes of any UTF-8 text
+///   without NUL, digests of any bytes, times of any `i64`.
 /// - **Exact ids.** Key ids are case-sensitive strings matched byte for byte: no prefix,
 ///   pattern (`%`, `_`) or case-insensitive match ever finds another key.
 /// - **Writes touch one key**, and only the fields they name.
@@ -169,6 +170,7 @@ impl std::error::Error for StoreError {
 ///   [`StoreError::Backend`].
 /// - **Concurrency.** Operations may run concurrently (from several tasks or threads): each is
 ///   atomic, and concurrent inserts of one id let exactly one succeed.
+/// - **No digest in `Debug`.** A store's `Debug` output never shows a stored digest.
 ///
 /// Implementations must be safe to share between threads; their futures should not depend on
 /// a particular async runtime, so that any executor can drive them.
