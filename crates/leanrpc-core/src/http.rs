@@ -412,11 +412,9 @@ async fn authenticate(
     if req.headers.header_count(API_KEY_HEADER) > 1 {
         return Err(AuthError::SeveralKeys);
     }
-    auth.authenticate(Credentials {
-        api_key: req.headers.header(API_KEY_HEADER),
-        peer: req.peer,
-    })
-    .await
+    let credentials =
+        Credentials::new(req.headers.header(API_KEY_HEADER), req.peer).with_headers(req.headers);
+    auth.authenticate(credentials).await
 }
 
 /// The id a refusal echoes: a single request's, when it has one.

@@ -2,8 +2,8 @@
 //!
 //! It holds the envelope ([`Envelope`], [`Call`], [`Id`], [`Params`]), the error codes
 //! ([`ErrorCode`], [`RpcError`]), the method registry that `#[rpc_service]` fills at link time,
-//! the dispatcher ([`Server`]), the auth model ([`Caller`], [`Role`], [`Authenticator`],
-//! [`KeyStore`]), and the HTTP boundary ([`HttpRequest`], [`HttpResponse`]) that any HTTP stack
+//! the dispatcher ([`Server`]), the auth mechanism ([`Caller`], [`Grant`], [`Role`],
+//! [`Authenticator`]), and the HTTP boundary ([`HttpRequest`], [`HttpResponse`]) that any HTTP stack
 //! maps to and from. It depends on no HTTP crate and no async runtime.
 //!
 //! ```
@@ -25,7 +25,6 @@ pub mod discover;
 pub mod envelope;
 pub mod error;
 pub mod http;
-pub mod keystore;
 pub mod limits;
 pub mod params;
 pub mod registry;
@@ -33,13 +32,12 @@ mod response;
 pub mod server;
 
 pub use auth::{
-    Access, AuthError, Authenticator, Caller, Credentials, RateStatus, Role, Throttled,
+    Access, AuthError, Authenticator, Caller, Credentials, Grant, RateStatus, Role, Throttled,
 };
 pub use context::{CallContext, FromContext, HeaderSource, NoHeaders, RequestId};
 pub use envelope::{Call, Envelope, Id, Item};
 pub use error::{ErrorCode, RpcError};
 pub use http::{Admission, HttpRequest, HttpResponse};
-pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
 pub use params::{ParamDef, Params, UnknownParams};
 pub use registry::{Answer, Invocation, MethodDef, Registration, RpcService};

@@ -26,7 +26,7 @@ impl Authenticator for &'static FakeAuth {
         Box::pin(async move {
             match credentials.api_key {
                 None => Err(AuthError::Missing),
-                Some(b"good") => Ok(std::sync::Arc::new(caller(Role::Owner, vec![], &[]))),
+                Some(b"good") => Ok(std::sync::Arc::new(caller(Role::Owner))),
                 Some(b"slow-down") => Err(AuthError::RateLimited { retry_after: 7 }),
                 Some(_) => Err(AuthError::Rejected),
             }
@@ -236,4 +236,47 @@ fn admission_checks_the_key_from_the_head_and_answers_as_handle_does() {
     };
     let answer = futures_executor::block_on(server.admit(&request)).unwrap_err();
     assert_eq!(answer.status, 404);
+}
+
+/// Accepts `Authorization: Bearer t0ken` and nothing else: an authenticator that needs a header
+/// besides `x-api-key`.
+struct BearerAuth;
+
+impl Authenticator for BearerAuth {
+    fn authenticate<'a>(
+        &'a self,
+        credentials: Credentials<'a>,
+    ) -> BoxFuture<'a, Result<std::sync::Arc<Caller>, AuthError>> {
+        let token = credentials
+            .headers
+            .header("authorization")
+            .and_then(|value| value.strip_prefix(b"Bearer "));
+        Box::pin(async move {
+            match token {
+                None => Err(AuthError::Missing),
+                Some(b"t0ken") => Ok(std::sync::Arc::new(caller(Role::Readonly))),
+                Some(_) => Err(AuthError::Rejected),
+            }
+        })
+    }
+}
+
+#[test]
+fn an_authenticator_reads_any_request_header() {
+    let server = Server::builder().authenticator(BearerAuth).build().unwrap();
+    let send = |authorization: Option<&'static str>| {
+        let mut request = Request::post(CALL).header("content-type", "application/json");
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send(&server)
+    };
+    // Accepted: the call itself then runs (and finds no such method).
+    let accepted = send(Some("Bearer t0ken"));
+    assert_eq!(accepted.status, 200, "{}", text(&accepted));
+    assert!(text(&accepted).contains("-32601"), "{}", text(&accepted));
+    for refused in [None, Some("Bearer wrong"), Some("Basic t0ken")] {
+        let response = send(refused);
+        assert_eq!(response.status, 401, "{refused:?}: {}", text(&response));
+    }
 }

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use leanrpc_core::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, KeyStatus, KeyStore, RateStatus,
-    Throttled,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, RateStatus, Throttled,
 };
 
 use crate::cache::KeyCache;
 use crate::limit::{FixedWindows, RateLimit, client_bucket};
 use crate::scheme::KeyScheme;
+use crate::store::{KeyStatus, KeyStore};
 use crate::time::now_unix;
 use crate::usage::UsageRecorder;
 
@@ -259,7 +259,7 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         };
         let calls = u64::try_from(calls).unwrap_or(u64::MAX);
         let remaining = limiter
-            .take(caller.key_id.as_str(), calls, Instant::now())
+            .take(caller.key_id(), calls, Instant::now())
             .map_err(|retry_after| Throttled {
                 limit: limiter.limit().max,
                 retry_after,

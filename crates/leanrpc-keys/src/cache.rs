@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use leanrpc_core::{Caller, StoredKey};
+use leanrpc_core::Caller;
+
+use crate::store::StoredKey;
 
 /// A cached record with the [`Caller`] it authenticates as, built once per store read.
 #[derive(Debug)]
@@ -21,7 +23,7 @@ pub(crate) struct CachedKey {
 }
 
 /// Key records by id, each trusted for `ttl` after it was read and until the store's change
-/// counter ([`KeyStore::generation`](leanrpc_core::KeyStore::generation)) moves. A zero `ttl`
+/// counter ([`KeyStore::generation`](crate::KeyStore::generation)) moves. A zero `ttl`
 /// caches nothing.
 ///
 /// The authenticator asks the store for its counter at most every `check_interval` (see
@@ -180,23 +182,12 @@ impl KeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use leanrpc_core::Role;
+    use leanrpc_core::{Grant, Role};
 
     const CHECK: Duration = Duration::from_millis(250);
 
     fn key(id: &str) -> StoredKey {
-        StoredKey {
-            key_id: id.into(),
-            name: String::new(),
-            digest: [0; 32],
-            role: Role::Readonly,
-            projects: vec![],
-            scopes: vec![],
-            created_at: 0,
-            expires_at: None,
-            revoked_at: None,
-            last_used_at: None,
-        }
+        StoredKey::new(id, Grant::new("", Role::Readonly), [0; 32], 0)
     }
 
     #[test]

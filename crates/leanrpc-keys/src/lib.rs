@@ -7,7 +7,9 @@
 //! - **Storage** keeps only SHA-256 of the secret, or HMAC-SHA-256 with a server-side pepper
 //!   ([`SecretHasher`]), compared in constant time: in memory ([`MemoryStore`]) or in a SQLite
 //!   file ([`SqliteStore`], WAL mode, every commit synced, files 0600, safe to share with the
-//!   CLI while the server runs).
+//!   CLI while the server runs). Any other backend implements [`KeyStore`] (each record a
+//!   [`StoredKey`] holding the key's [`Grant`](leanrpc_core::Grant)) and proves it with the
+//!   conformance suite (feature `conformance`), which both built-in stores pass.
 //! - **Authentication** ([`KeyAuthenticator`], a [`leanrpc_core::Authenticator`]): one answer
 //!   for unknown, wrong, revoked and expired keys, each costing one store read so timing does
 //!   not tell them apart; records cached for up to 30 s, with status checked on every request
@@ -34,15 +36,15 @@
 //!     .rate_limit(Some(RateLimit::per_minute(120)))
 //!     .build();
 //! let caller = auth
-//!     .authenticate(Credentials { api_key: Some(key.reveal().as_bytes()), peer: None })
+//!     .authenticate(Credentials::new(Some(key.reveal().as_bytes()), None))
 //!     .await
 //!     .unwrap();
-//! assert_eq!((caller.role, caller.projects.as_slice()), (Role::Editor, &[7][..]));
+//! assert_eq!((caller.grant().role, caller.grant().projects.as_slice()), (Role::Editor, &[7][..]));
 //!
 //! // The last character changed (to one it is not), so the checksum no longer matches.
 //! let (head, last) = key.reveal().split_at(key.reveal().len() - 1);
 //! let wrong = format!("{head}{}", if last == "x" { "y" } else { "x" });
-//! let refused = auth.authenticate(Credentials { api_key: Some(wrong.as_bytes()), peer: None });
+//! let refused = auth.authenticate(Credentials::new(Some(wrong.as_bytes()), None));
 //! assert_eq!(refused.await.unwrap_err(), AuthError::Malformed);
 //! # });
 //! ```
@@ -50,12 +52,15 @@
 //! Mount it with `Server::builder().authenticator(auth)`; the server authenticates once per
 //! HTTP request and charges every call of a batch against the key's rate limit.
 //!
-//! Features: `sqlite` ([`SqliteStore`]) and `cli` ([`cli`]), both on by default.
+//! Features: `sqlite` ([`SqliteStore`]) and `cli` ([`cli`]), both on by default, and
+//! `conformance` (the store conformance suite, for store authors' tests).
 
 mod authenticator;
 mod cache;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod digest;
 mod key;
 mod limit;
@@ -64,6 +69,7 @@ mod memory;
 mod scheme;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod store;
 pub mod time;
 mod usage;
 
@@ -82,3 +88,4 @@ pub use memory::MemoryStore;
 pub use scheme::{KeyScheme, NewKey};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteStore, private_sqlite_files};
+pub use store::{KeyStatus, KeyStore, StoreError, StoredKey};

@@ -22,7 +22,7 @@ mod valid;
 /// impl Tickets {
 ///     /// Returns one ticket's title.
 ///     async fn get_ticket(&self, caller: &Caller, id: i64) -> Result<String, RpcError> {
-///         Ok(format!("ticket {id}, read by {}", caller.key_id))
+///         Ok(format!("ticket {id}, read by {}", caller.key_id()))
 ///     }
 ///
 ///     #[rpc(name = "getAllTickets", alias = "list", project = "project_id")]

@@ -1,4 +1,4 @@
-//! Helpers shared by leanrpc's test suites, written once: a [`caller`] with a given grant, and a
+//! Helpers shared by leanrpc's test suites, written once: a [`caller`] with a given role, and a
 //! [`Request`] sent through the core's HTTP boundary ([`Server::handle`]) without a socket.
 //!
 //! Integration tests of every crate (the core's too: a dev-dependency cycle cargo allows) and the
@@ -8,18 +8,13 @@
 
 use std::net::IpAddr;
 
-use leanrpc_core::{Caller, HttpRequest, HttpResponse, Role, Server};
+use leanrpc_core::{Caller, Grant, HttpRequest, HttpResponse, Role, Server};
 
-/// A caller with `role`, access to `projects` and the scopes `scopes`, as an authenticator
-/// would return for a key with that grant. Its key id is `k1`, its name `test key`.
-pub fn caller(role: Role, projects: Vec<i64>, scopes: &[&str]) -> Caller {
-    Caller {
-        key_id: "k1".into(),
-        name: "test key".into(),
-        role,
-        projects,
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-    }
+/// A caller with `role`, every project and every scope, as an authenticator would return for a
+/// key with that grant. Its key id is `k1`, its name `test key`. For a narrower grant, change
+/// it: `let mut c = caller(role); c.grant_mut().projects = vec![1];`.
+pub fn caller(role: Role) -> Caller {
+    Caller::new("k1", Grant::new("test key", role))
 }
 
 /// An HTTP request to a [`Server`], built up and then [sent](Request::send) through

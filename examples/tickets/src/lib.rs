@@ -16,9 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use leanrpc::{KeyStore, Role, Server};
+use leanrpc::{Role, Server};
 use leanrpc_keys::{
-    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, NewKey, RateLimit, SecretHasher, SqliteStore,
+    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, RateLimit, SecretHasher,
+    SqliteStore,
 };
 
 pub use db::Db;

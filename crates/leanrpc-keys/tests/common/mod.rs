@@ -19,10 +19,7 @@ pub fn get(server: &Server, query: &str) -> HttpResponse {
 
 /// Credentials for a header value from no known address.
 pub fn creds(key: &[u8]) -> Credentials<'_> {
-    Credentials {
-        api_key: Some(key),
-        peer: None,
-    }
+    Credentials::new(Some(key), None)
 }
 
 /// The body as text.

@@ -254,10 +254,11 @@ impl Scope {
 
     /// The projects of a caller (every project when the key is not limited).
     pub fn of(caller: &leanrpc::Caller) -> Self {
-        if caller.projects.is_empty() {
+        let projects = &caller.grant().projects;
+        if projects.is_empty() {
             Self::all()
         } else {
-            Self::only(&caller.projects)
+            Self::only(projects)
         }
     }
 

@@ -44,7 +44,7 @@ pub fn of_key(conn: &Connection, key_id: &str) -> Result<Option<i64>, DbError> {
 
 /// The user of an API key, created on first use from the key's name and role.
 pub fn ensure_key_user(tx: &Transaction<'_>, caller: &leanrpc::Caller) -> Result<i64, DbError> {
-    if let Some(id) = of_key(tx, &caller.key_id)? {
+    if let Some(id) = of_key(tx, caller.key_id())? {
         return Ok(id);
     }
     tx.execute(
@@ -53,10 +53,10 @@ pub fn ensure_key_user(tx: &Transaction<'_>, caller: &leanrpc::Caller) -> Result
              VALUES (?1, '', ?2, ?3, 'api', ?4, {NOW})"
         ),
         params![
-            caller.name,
-            format!("api_{}", caller.key_id),
-            role_number(caller.role),
-            caller.key_id
+            caller.grant().name,
+            format!("api_{}", caller.key_id()),
+            role_number(caller.grant().role),
+            caller.key_id()
         ],
     )?;
     Ok(tx.last_insert_rowid())

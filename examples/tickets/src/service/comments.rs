@@ -22,7 +22,7 @@ impl Comments {
 
     /// Whose comments the caller may change: any (`None`) for a manager, else its own.
     async fn author_filter(&self, caller: &Caller) -> Result<Option<Option<i64>>, RpcError> {
-        if caller.role >= Role::Manager {
+        if caller.grant().role >= Role::Manager {
             return Ok(Some(None));
         }
         Ok(known_user(&self.db, caller).await?.map(Some))

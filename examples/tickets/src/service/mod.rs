@@ -83,7 +83,7 @@ pub(crate) fn date_field(field: &str, value: Option<String>) -> Result<Option<St
 
 /// The caller's user id, if the key has acted yet (reads need not create it).
 pub(crate) async fn known_user(db: &Db, caller: &Caller) -> Result<Option<i64>, RpcError> {
-    let key = caller.key_id.clone();
+    let key = caller.key_id().to_owned();
     Ok(db.read(move |conn| db::users::of_key(conn, &key)).await?)
 }
 
@@ -126,7 +126,7 @@ impl<T> Checked<T> {
 
 /// Refuses a caller limited to some projects (for installation-wide changes).
 pub(crate) fn require_unscoped(caller: &Caller, what: &str) -> Result<(), RpcError> {
-    if caller.projects.is_empty() {
+    if caller.grant().projects.is_empty() {
         Ok(())
     } else {
         Err(RpcError::forbidden(format!(

@@ -137,7 +137,7 @@ impl Timesheets {
     #[rpc(min_role = "editor", scope = "timesheets:write", errors(-32002))]
     async fn delete_time(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
         let me = known_user(&self.db, caller).await?;
-        let any = caller.role >= Role::Manager;
+        let any = caller.grant().role >= Role::Manager;
         let scope = scope(caller);
         let deleted = self
             .db

@@ -114,7 +114,7 @@ impl Users {
     async fn add_user(&self, caller: &Caller, values: UserValues) -> Result<i64, RpcError> {
         require_unscoped(caller, "manage users")?;
         let role = check(&values)?.unwrap_or(5);
-        if role > crate::model::users::role_number(caller.role) {
+        if role > crate::model::users::role_number(caller.grant().role) {
             return Err(RpcError::forbidden(
                 "a key cannot create a user with a higher role than its own",
             ));
@@ -181,7 +181,7 @@ pub(crate) async fn add(db: &Db, v: UserValues, role: i64) -> Result<i64, RpcErr
 
 async fn edit(db: &Db, caller: &Caller, id: i64, v: UserValues) -> Result<bool, RpcError> {
     let role = check(&v)?;
-    if role.is_some_and(|r| r > crate::model::users::role_number(caller.role)) {
+    if role.is_some_and(|r| r > crate::model::users::role_number(caller.grant().role)) {
         return Err(RpcError::forbidden(
             "a key cannot give a user a higher role than its own",
         ));

@@ -1,31 +1,30 @@
 //! Where API keys live: the stored record ([`StoredKey`]) and the [`KeyStore`] plug-in point.
 //!
-//! A store holds only a digest of each key's secret, never the key itself. `leanrpc-keys`
-//! provides an in-memory and a SQLite store and the authenticator that reads them; anything
-//! else (Postgres, a remote service) implements [`KeyStore`].
+//! A store holds only a digest of each key's secret, never the key itself. This crate provides
+//! an in-memory and a SQLite store and the authenticator that reads them; anything else
+//! (PostgreSQL, a remote service) implements [`KeyStore`] in its own crate or file, and proves
+//! it with the conformance suite (`conformance` feature).
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::BoxFuture;
-use crate::auth::{Caller, Role};
+use leanrpc_core::{BoxFuture, Caller, Grant};
 
-/// One API key as a store holds it: public facts, the secret's digest, and its life cycle.
-/// Times are Unix seconds (UTC).
+/// One API key as a store holds it: its public id, its [`Grant`], the secret's digest, and its
+/// life cycle. Times are Unix seconds (UTC); a store keeps every field exactly, times for any
+/// `i64`.
+///
+/// Fields are public; a store building records from its rows starts from [`StoredKey::new`]
+/// and sets the optional times, so that a field added later is not a breaking change.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StoredKey {
     /// The public lookup id (the middle part of `lt_{key_id}_{secret}`).
     pub key_id: String,
-    /// A human-readable name.
-    pub name: String,
+    /// What the key may do: name, role, projects, scopes.
+    pub grant: Grant,
     /// The digest of the secret (SHA-256, or HMAC-SHA-256 with a server-side pepper).
     pub digest: [u8; 32],
-    /// The key's role.
-    pub role: Role,
-    /// The projects the key may touch; empty means every project.
-    pub projects: Vec<i64>,
-    /// The scopes the key holds; empty means every scope.
-    pub scopes: Vec<String>,
     /// When the key was created.
     pub created_at: i64,
     /// When the key stops working, if ever.
@@ -41,11 +40,8 @@ impl fmt::Debug for StoredKey {
         // The digest is not the secret, but it is what a guess is checked against: keep it out.
         f.debug_struct("StoredKey")
             .field("key_id", &self.key_id)
-            .field("name", &self.name)
+            .field("grant", &self.grant)
             .field("digest", &"[redacted]")
-            .field("role", &self.role)
-            .field("projects", &self.projects)
-            .field("scopes", &self.scopes)
             .field("created_at", &self.created_at)
             .field("expires_at", &self.expires_at)
             .field("revoked_at", &self.revoked_at)
@@ -83,6 +79,20 @@ impl fmt::Display for KeyStatus {
 }
 
 impl StoredKey {
+    /// A key with id `key_id`, `grant` and secret digest `digest`, created at `created_at`:
+    /// never expiring, not revoked, never used.
+    pub fn new(key_id: impl Into<String>, grant: Grant, digest: [u8; 32], created_at: i64) -> Self {
+        Self {
+            key_id: key_id.into(),
+            grant,
+            digest,
+            created_at,
+            expires_at: None,
+            revoked_at: None,
+            last_used_at: None,
+        }
+    }
+
     /// The key's status at Unix time `now`: revoked wins over expired; a key expires at the
     /// first second of `expires_at`.
     pub fn status_at(&self, now: i64) -> KeyStatus {
@@ -97,13 +107,7 @@ impl StoredKey {
 
     /// The identity requests made with this key run as.
     pub fn caller(&self) -> Caller {
-        Caller {
-            key_id: self.key_id.clone(),
-            name: self.name.clone(),
-            role: self.role,
-            projects: self.projects.clone(),
-            scopes: self.scopes.clone(),
-        }
+        Caller::new(self.key_id.clone(), self.grant.clone())
     }
 }
 
@@ -146,36 +150,62 @@ impl std::error::Error for StoreError {
 }
 
 /// Persistent storage for API keys: lookup by key id for authentication, plus the writes key
-/// management needs. Implementations must be safe to share between threads; their futures
-/// should not depend on a particular async runtime, so that any executor can drive them.
+/// management needs.
+///
+/// # The contract
+///
+/// Every store, whatever its backend, behaves as follows; `leanrpc_keys::conformance` (feature
+/// `conformance`) checks each point, and a store should run it from its tests.
+///
+/// - **Exact records.** A key reads back ([`find`](Self::find), [`list`](Self::list)) equal
+///   (`==`) to what was inserted and then changed by the methods below: every field, the grant's
+///   projects and scopes in their order (repeats kept), names and scopes of any UTF-8 text
+///   without NUL, digests of any bytes, times of any `i64`.
+/// - **Exact ids.** Key ids are case-sensitive strings matched byte for byte: no prefix,
+///   pattern (`%`, `_`) or case-insensitive match ever finds another key.
+/// - **Writes touch one key**, and only the fields they name.
+/// - **Errors.** Only [`insert`](Self::insert) answers [`StoreError::Duplicate`], and only
+///   [`revoke`](Self::revoke) and [`expire`](Self::expire) answer [`StoreError::NotFound`]; a
+///   refused write changes nothing. Anything else the backend reports is
+///   [`StoreError::Backend`].
+/// - **Concurrency.** Operations may run concurrently (from several tasks or threads): each is
+///   atomic, and concurrent inserts of one id let exactly one succeed.
+/// - **No digest in `Debug`.** A store's `Debug` output never shows a stored digest.
+///
+/// Implementations must be safe to share between threads; their futures should not depend on
+/// a particular async runtime, so that any executor can drive them.
 pub trait KeyStore: Send + Sync + 'static {
-    /// The key with id `key_id`, if any (whatever its status).
+    /// The key with id `key_id`, if any (whatever its status); `Ok(None)` for an unknown id.
     fn find<'a>(&'a self, key_id: &'a str) -> BoxFuture<'a, Result<Option<StoredKey>, StoreError>>;
 
-    /// Adds a new key; [`StoreError::Duplicate`] if its id is taken.
+    /// Adds a new key, every field as given (a key may be inserted already revoked, expired or
+    /// used); [`StoreError::Duplicate`] if its id is taken, leaving the existing key unchanged.
     fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>>;
 
-    /// Every key, oldest first.
+    /// Every key, ordered by `created_at`, then by `key_id` (byte order); empty for an empty
+    /// store.
     fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>>;
 
-    /// Marks a key revoked at `at` (a key already revoked keeps its first time);
-    /// [`StoreError::NotFound`] if there is no such key.
+    /// Marks a key revoked at `at`. A key already revoked keeps its first time and the call
+    /// succeeds (so revoking is idempotent); [`StoreError::NotFound`] if there is no such key.
     fn revoke<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Makes a key expire at `at` at the latest (an earlier expiry is kept);
+    /// Makes a key expire at `at` at the latest: its `expires_at` becomes `at`, or stays where
+    /// it was if that is earlier (so expiring is idempotent, and never extends a key's life);
     /// [`StoreError::NotFound`] if there is no such key.
     fn expire<'a>(&'a self, key_id: &'a str, at: i64) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Records when keys were last used, as `(key_id, at)` pairs; a later time already stored
-    /// is kept and unknown ids are skipped.
+    /// Records when keys were last used, as `(key_id, at)` pairs: each key's `last_used_at`
+    /// becomes the latest of its stored time and the times given for it (an earlier time never
+    /// replaces a later one). Unknown ids are skipped without error; an empty list does nothing.
     fn touch_many(&self, uses: Vec<(String, i64)>) -> BoxFuture<'_, Result<(), StoreError>>;
 
     /// A change counter: a number that differs from the last one returned whenever any key
     /// was created, revoked, expired or otherwise changed since, by this process or another
-    /// one sharing the store (`last_used_at` writes need not count). It must be cheap, as an
-    /// authenticator asks for it every few hundred milliseconds to drop what it cached once the
-    /// store changed. `None` (the default) means the store cannot tell, and cached keys then
-    /// live out their TTL.
+    /// one sharing the store (`last_used_at` writes need not count), and that reads do not
+    /// change. It must be cheap, as an authenticator asks for it every few hundred milliseconds
+    /// to drop what it cached once the store changed. `None` (the default) means the store
+    /// cannot tell, and cached keys then live out their TTL.
     fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
         Box::pin(std::future::ready(Ok(None)))
     }
@@ -215,19 +245,15 @@ impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
 mod tests {
     use super::*;
 
+    use leanrpc_core::Role;
+
     fn key() -> StoredKey {
-        StoredKey {
-            key_id: "abc".into(),
-            name: "ci".into(),
-            digest: [0xAB; 32],
-            role: Role::Editor,
-            projects: vec![3],
-            scopes: vec!["tickets:read".into()],
-            created_at: 100,
-            expires_at: Some(200),
-            revoked_at: None,
-            last_used_at: None,
-        }
+        let grant = Grant::new("ci", Role::Editor)
+            .projects([3])
+            .scopes(["tickets:read"]);
+        let mut key = StoredKey::new("abc", grant, [0xAB; 32], 100);
+        key.expires_at = Some(200);
+        key
     }
 
     #[test]
@@ -237,7 +263,12 @@ mod tests {
         assert_eq!(k.status_at(200), KeyStatus::Expired);
         k.revoked_at = Some(150);
         assert_eq!(k.status_at(120), KeyStatus::Revoked);
-        assert_eq!(k.caller().projects, vec![3]);
+        let caller = k.caller();
+        assert_eq!(
+            (caller.key_id(), &caller.grant().projects),
+            ("abc", &vec![3])
+        );
+        assert_eq!(caller.grant(), &k.grant);
     }
 
     #[test]
