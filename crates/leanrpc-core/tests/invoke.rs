@@ -218,7 +218,10 @@ fn params_that_do_not_bind_are_32602() {
         -32602
     );
     assert_eq!(
-        Params::from_raw(&raw("\"text\"")).unwrap_err().code().code(),
+        Params::from_raw(&raw("\"text\""))
+            .unwrap_err()
+            .code()
+            .code(),
         -32602
     );
 }
@@ -241,7 +244,12 @@ fn access_is_checked_by_role_and_scope() {
     // A scope the caller lacks, whatever its role.
     let owner_without_scope = caller(Role::Owner, vec![], &["calc:read"]);
     assert_eq!(
-        code(invoke(&server, "calc.reset", None, Some(&owner_without_scope))),
+        code(invoke(
+            &server,
+            "calc.reset",
+            None,
+            Some(&owner_without_scope)
+        )),
         -32001
     );
     assert_eq!(
@@ -319,8 +327,9 @@ fn invoke_returns_plain_scalars_where_the_envelope_wraps_them() {
         invoke(&server, "calc.add", Some("[1,2]"), None).unwrap(),
         "3"
     );
-    let answer = block_on(server.call(r#"{"jsonrpc":"2.0","method":"calc.add","params":[1,2],"id":1}"#))
-        .unwrap();
+    let answer =
+        block_on(server.call(r#"{"jsonrpc":"2.0","method":"calc.add","params":[1,2],"id":1}"#))
+            .unwrap();
     assert_eq!(
         String::from_utf8(answer).unwrap(),
         r#"{"jsonrpc":"2.0","result":[3],"id":1}"#
@@ -362,7 +371,10 @@ fn callable_lists_exactly_the_methods_check_access_allows() {
     let server = guarded(keys(100));
     // A key with one scope (a key without scopes holds them all).
     let reader = caller(Role::Readonly, vec![], &["calc:read"]);
-    let names: Vec<&str> = server.callable(Some(&reader)).map(|m| m.full_name).collect();
+    let names: Vec<&str> = server
+        .callable(Some(&reader))
+        .map(|m| m.full_name)
+        .collect();
     assert_eq!(
         names,
         [
@@ -376,7 +388,10 @@ fn callable_lists_exactly_the_methods_check_access_allows() {
         ]
     );
     let admin = caller(Role::Editor, vec![], &["calc:admin"]);
-    assert_eq!(server.callable(Some(&admin)).count(), server.methods().count());
+    assert_eq!(
+        server.callable(Some(&admin)).count(),
+        server.methods().count()
+    );
     assert_eq!(server.callable(None).count(), 0);
     for method in server.methods() {
         let allowed = server.check_access(method.full_name, Some(&reader));
@@ -387,7 +402,11 @@ fn callable_lists_exactly_the_methods_check_access_allows() {
         }
     }
     assert_eq!(
-        server.check_access("calc.nope", Some(&admin)).unwrap_err().code().code(),
+        server
+            .check_access("calc.nope", Some(&admin))
+            .unwrap_err()
+            .code()
+            .code(),
         -32601
     );
     // Without an authenticator everyone may call everything.

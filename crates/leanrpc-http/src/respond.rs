@@ -70,8 +70,7 @@ impl Endpoint {
         if !self.server().authenticates() {
             // No key to check first: read the body, then answer.
             let limit = limits.max_body_bytes;
-            let bytes = match read_body(body, &parts.headers, limit, timeout, self.timer()).await
-            {
+            let bytes = match read_body(body, &parts.headers, limit, timeout, self.timer()).await {
                 Ok(bytes) => bytes,
                 Err(error) => return error.into(),
             };

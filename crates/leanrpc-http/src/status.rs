@@ -105,10 +105,8 @@ pub(crate) fn refused(error: &AuthError, id: Option<Id<'_>>) -> HttpResponse {
 
 /// The 429 answer; `limit` is the key's call limit when a per-key limit refused the request.
 pub(crate) fn too_many(id: Option<Id<'_>>, retry_after: u64, limit: Option<u64>) -> HttpResponse {
-    let mut response = HttpResponse::json(
-        429,
-        error_body(&RpcError::new(ErrorCode::RATE_LIMITED), id),
-    );
+    let mut response =
+        HttpResponse::json(429, error_body(&RpcError::new(ErrorCode::RATE_LIMITED), id));
     response
         .headers
         .push(("retry-after", Cow::Owned(retry_after.to_string())));

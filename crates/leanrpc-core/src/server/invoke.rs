@@ -118,9 +118,9 @@ impl Server {
     ) -> Result<Value, RpcError> {
         let raw = match &params {
             Value::Null => None,
-            Value::Array(_) | Value::Object(_) => Some(
-                serde_json::value::to_raw_value(&params).map_err(|_| RpcError::internal())?,
-            ),
+            Value::Array(_) | Value::Object(_) => {
+                Some(serde_json::value::to_raw_value(&params).map_err(|_| RpcError::internal())?)
+            }
             _ => {
                 return Err(RpcError::invalid_params(
                     "params must be an array, an object or null",
