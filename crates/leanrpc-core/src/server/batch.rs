@@ -42,7 +42,7 @@ impl Server {
     /// borrowing from `body`.
     ///
     /// `Err` is the error the whole body is answered with (-32700 or -32600), with a `null`
-    /// id: write it with [`response::error_body`](crate::response::error_body). A body that
+    /// id: write it with [`response::error_body`]. A body that
     /// decodes may still hold invalid requests; [`Server::answer`] answers each with -32600.
     ///
     /// ```
