@@ -216,12 +216,16 @@ impl Endpoint {
     }
 }
 
-/// Tokio's clock when feature `tokio` is on; none otherwise.
+/// Tokio's clock (feature `tokio`).
+#[cfg(feature = "tokio")]
 fn default_timer() -> Option<Arc<dyn Timer>> {
-    #[cfg(feature = "tokio")]
-    return Some(Arc::new(crate::Tokio));
-    #[cfg(not(feature = "tokio"))]
-    return None;
+    Some(Arc::new(crate::Tokio))
+}
+
+/// No clock without feature `tokio`: [`Endpoint::with_timer`] sets one.
+#[cfg(not(feature = "tokio"))]
+fn default_timer() -> Option<Arc<dyn Timer>> {
+    None
 }
 
 /// How many calls an envelope holds, each charged to the key's rate.

@@ -1,9 +1,9 @@
 //! leanrpc: serve a Leantime-style JSON-RPC 2.0 API from annotated Rust impl blocks.
 //!
-//! This facade re-exports [`leanrpc_core`], the [`rpc_service`] macro and, as [`http`] (feature
-//! `http`, on by default), the HTTP endpoint of `leanrpc-http`. Annotate an impl block, mount
-//! an instance on a [`Server`], and call it, here in process (an HTTP adapter such as
-//! `leanrpc-axum` serves the same server over HTTP; [`Server::invoke`] calls one method with
+//! This facade re-exports [`leanrpc_core`], the [`rpc_service`] macro and, as `leanrpc::http`
+//! (feature `http`, on by default), the HTTP endpoint of `leanrpc-http`. Annotate an impl
+//! block, mount an instance on a [`Server`], and call it, here in process (an HTTP adapter such
+//! as `leanrpc-axum` serves the same server over HTTP; [`Server::invoke`] calls one method with
 //! no JSON-RPC text at all):
 //!
 //! ```
