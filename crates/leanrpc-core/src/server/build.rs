@@ -156,7 +156,10 @@ impl ServerBuilder {
         self
     }
 
-    /// Requires every HTTP request to authenticate with `auth`. Without this, the endpoint is open.
+    /// Requires a caller for every call, authenticated with `auth`: the HTTP endpoint checks
+    /// each request's `x-api-key` with it, other front ends call it through
+    /// [`Server::authenticator`], and [`Server::invoke`] without a caller is -32001. Without
+    /// this, every method is open to everyone.
     pub fn authenticator(mut self, auth: impl Authenticator) -> Self {
         self.auth = Some(Arc::new(auth));
         self
