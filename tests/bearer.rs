@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
+use leanrpc::http::HttpResponse;
 use leanrpc::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, Grant, HttpResponse, Role, Server,
-    rpc_service,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, Grant, Role, Server, rpc_service,
 };
 use leanrpc_test_support::Request;
 

@@ -254,7 +254,7 @@ fn get(
     path: &str,
     query: Option<&str>,
     headers: Headers,
-) -> leanrpc::HttpResponse {
+) -> leanrpc::http::HttpResponse {
     let request = Request::new("GET").path(path).query(query);
     headers
         .into_iter()

@@ -1,8 +1,10 @@
 //! leanrpc: serve a Leantime-style JSON-RPC 2.0 API from annotated Rust impl blocks.
 //!
-//! This facade re-exports [`leanrpc_core`] and the [`rpc_service`] macro. Annotate an impl
+//! This facade re-exports [`leanrpc_core`], the [`rpc_service`] macro and, as `leanrpc::http`
+//! (feature `http`, on by default), the HTTP endpoint of `leanrpc-http`. Annotate an impl
 //! block, mount an instance on a [`Server`], and call it, here in process (an HTTP adapter such
-//! as `leanrpc-axum` serves the same server over HTTP):
+//! as `leanrpc-axum` serves the same server over HTTP; [`Server::invoke`] calls one method with
+//! no JSON-RPC text at all):
 //!
 //! ```
 //! use leanrpc::{Caller, RpcError, Server, rpc_service};
@@ -60,6 +62,8 @@
 //! The [`rpc_service`] documentation lists every attribute, parameter kind and rule.
 
 pub use leanrpc_core::*;
+#[cfg(feature = "http")]
+pub use leanrpc_http as http;
 pub use leanrpc_macros::rpc_service;
 
 /// The browsable HTML API reference (the `leanrpc-reference` crate; feature `reference-page`,

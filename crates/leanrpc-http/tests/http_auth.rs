@@ -1,4 +1,4 @@
-//! The HTTP boundary with an authenticator: 401 for every broken-auth case with the request's id
+//! The HTTP endpoint with an authenticator: 401 for every broken-auth case with the request's id
 //! when it can be read, a key in the query string ignored, rate limiting answered with 429 and
 //! its headers, a batch counted per call, and auth done once per HTTP request.
 
@@ -6,9 +6,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use leanrpc_core::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, HttpRequest,
-    HttpResponse, RateStatus, Role, Server, Throttled,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, HeaderSource, RateStatus, Role,
+    Server, Throttled,
 };
+use leanrpc_http::{Endpoint, HttpRequest, HttpResponse};
 use leanrpc_test_support::{Request, caller};
 
 /// Accepts exactly the key `good`, counts authentications, and allows `budget` calls in all.
@@ -182,10 +183,11 @@ fn admit_then_handle(server: &Server, key: Option<&[u8]>, body: &str) -> (bool, 
         body: b"",
         peer: None,
     };
-    let admission = futures_executor::block_on(server.admit(&request)).unwrap();
+    let endpoint = Endpoint::new(server.clone());
+    let admission = futures_executor::block_on(endpoint.admit(&request)).unwrap();
     let refused = admission.is_refused();
     request.body = body.as_bytes();
-    let response = futures_executor::block_on(server.handle_admitted(&request, admission));
+    let response = futures_executor::block_on(endpoint.handle_admitted(&request, admission));
     (refused, response)
 }
 
@@ -207,7 +209,8 @@ fn admission_checks_the_key_from_the_head_and_answers_as_handle_does() {
         body: b"",
         peer: None,
     };
-    let admission = futures_executor::block_on(server.admit(&head)).unwrap();
+    let endpoint = Endpoint::new(server.clone());
+    let admission = futures_executor::block_on(endpoint.admit(&head)).unwrap();
     let refusal = admission.refusal().unwrap();
     assert_eq!(
         (refusal.status, text(&refusal)),
@@ -228,13 +231,13 @@ fn admission_checks_the_key_from_the_head_and_answers_as_handle_does() {
         headers: &wrong_type as &dyn HeaderSource,
         ..head
     };
-    let answer = futures_executor::block_on(server.admit(&request)).unwrap_err();
+    let answer = futures_executor::block_on(endpoint.admit(&request)).unwrap_err();
     assert_eq!(answer.status, 415);
     let request = HttpRequest {
         path: "/elsewhere",
         ..head
     };
-    let answer = futures_executor::block_on(server.admit(&request)).unwrap_err();
+    let answer = futures_executor::block_on(endpoint.admit(&request)).unwrap_err();
     assert_eq!(answer.status, 404);
 }
 

@@ -13,7 +13,7 @@ pub mod support;
 
 use support::{Spec, Tickets};
 
-fn browser_get(server: &Server, path: &str) -> leanrpc_core::HttpResponse {
+fn browser_get(server: &Server, path: &str) -> leanrpc_http::HttpResponse {
     Request::new("GET")
         .path(path)
         .header("accept", "text/html")

@@ -1,6 +1,6 @@
 //! Shared by the property tests and the fuzz targets (`fuzz/src/lib.rs` includes this file by
 //! path, so both check the same rules): two servers with methods mounted by hand, POST and GET
-//! through [`Server::handle`], and an oracle that checks any answer against the body it answers.
+//! through the HTTP endpoint (`Endpoint::handle`), and an oracle that checks any answer against the body it answers.
 //!
 //! The oracle works from the JSON text alone, with serde_json and none of the core's parser:
 //! it decides which items are valid notifications, which answers must be errors, and which id
@@ -14,9 +14,8 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use leanrpc_core::params::{self, ParamDef};
-use leanrpc_core::{
-    Access, Answer, HttpResponse, Invocation, MethodDef, RpcError, RpcService, Server,
-};
+use leanrpc_core::{Access, Answer, Invocation, MethodDef, RpcError, RpcService, Server};
+use leanrpc_http::HttpResponse;
 use leanrpc_test_support::Request;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -25,7 +24,7 @@ use serde_json::value::RawValue;
 /// The JSON-RPC 2.0 specification's example methods, served at the root.
 ///
 /// A hand-expanded copy of `examples/spec-server/src/lib.rs` (plus `echo` and `fail`), kept on
-/// purpose: the core's tests and the fuzz targets cannot depend on the macro crate or the
+/// purpose: these tests and the fuzz targets do not depend on the macro crate or the
 /// facade, and this copy also shows what the macro's output must look like.
 #[derive(Debug)]
 pub struct Spec;
@@ -645,7 +644,7 @@ pub fn check_get(query: &str) {
             assert_eq!(got.status, 414, "query {query:?}");
             continue;
         }
-        match leanrpc_core::http::query_to_json(query) {
+        match leanrpc_http::query_to_json(query) {
             Err(error) => {
                 assert_eq!(got.status, 200, "query {query:?}");
                 assert_eq!(error.code().code(), -32700, "query {query:?}");

@@ -1,15 +1,20 @@
 //! The limited body reader: a declared length checked up front, then at most `limit` bytes
-//! within a timeout.
+//! within a timeout. One implementation for every `http_body::Body` (hyper's `Incoming`,
+//! axum's `Body`, ...).
 
 use std::fmt;
 use std::future::Future as _;
 use std::task::Poll;
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures_util::future::Either;
 use http::HeaderMap;
+use http_body::Body;
 use http_body_util::BodyExt as _;
-use hyper::body::{Body, Bytes};
-use leanrpc_core::HttpResponse;
+use leanrpc_core::Timer;
+
+use crate::request::HttpResponse;
 
 /// Why a request body was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,17 +61,35 @@ pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .and_then(|v| v.parse::<u64>().ok())
 }
 
-/// Buffers a body of at most `limit` bytes within `timeout`, refusing a larger declared length
-/// before reading anything.
+/// Buffers a body of at most `limit` bytes within `timeout` (measured by `timer`; `None` reads
+/// without a timeout), refusing a larger declared length before reading anything.
 ///
-/// A small body usually sits complete in hyper's channel by the time the handler runs, so the
-/// first read is tried without a timer; the timeout starts only when the body is still on its
-/// way.
+/// A small body usually sits complete in the stack's channel by the time the handler runs, so
+/// the first read is tried without a timer; the timeout starts only when the body is still on
+/// its way.
+///
+/// ```
+/// use std::time::Duration;
+/// use http_body_util::Full;
+/// use leanrpc_http::{BodyError, read_body};
+///
+/// # futures_executor::block_on(async {
+/// let headers = http::HeaderMap::new();
+/// let body = Full::new(bytes::Bytes::from_static(b"[1,2,3]"));
+/// let read = read_body(body, &headers, 16, Duration::from_secs(1), None).await;
+/// assert_eq!(read.unwrap(), &b"[1,2,3]"[..]);
+///
+/// let body = Full::new(bytes::Bytes::from_static(b"[1,2,3]"));
+/// let read = read_body(body, &headers, 4, Duration::from_secs(1), None).await;
+/// assert_eq!(read.unwrap_err(), BodyError::TooLarge { limit: 4 });
+/// # });
+/// ```
 pub async fn read_body<B>(
     mut body: B,
     headers: &HeaderMap,
     limit: usize,
     timeout: Duration,
+    timer: Option<&dyn Timer>,
 ) -> Result<Bytes, BodyError>
 where
     B: Body<Data = Bytes> + Unpin,
@@ -83,9 +106,12 @@ where
     if let Some(result) = first {
         return result;
     }
-    match tokio::time::timeout(timeout, read).await {
-        Ok(result) => result,
-        Err(_) => Err(BodyError::TimedOut),
+    let Some(timer) = timer else {
+        return read.await;
+    };
+    match futures_util::future::select(read, timer.sleep(timeout)).await {
+        Either::Left((result, _)) => result,
+        Either::Right(((), _)) => Err(BodyError::TimedOut),
     }
 }
 
