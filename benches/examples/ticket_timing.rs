@@ -160,7 +160,7 @@ fn main() {
     // read connections, without the runtime's hand-off to the blocking pool around it.
     let ids: Vec<i64> = cases.iter().map(|(_, id)| *id).collect();
     let times = runtime
-        .block_on(app.db.read(move |conn| {
+        .block_on(app.sqlite.as_ref().expect("a SQLite app").read(move |conn| {
             let scope = tickets::db::Scope::only(&[p1]);
             let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); ids.len()];
             let mut order: Vec<usize> = (0..ids.len()).collect();
