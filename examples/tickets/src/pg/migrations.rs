@@ -8,8 +8,6 @@
 //! migrates, the others wait for its commit, then find nothing left to do. A failed migration
 //! leaves the database as it was.
 
-use deadpool_postgres::Client;
-
 use crate::store::StoreError;
 
 /// One migration: its version, a short name and its SQL.
@@ -36,7 +34,7 @@ const LOCK: i64 = 0x6c65_616e_7270_6301;
 
 /// Applies the pending migrations; returns the versions it applied (none when the schema was
 /// current). Refuses a database whose schema is newer than this build knows.
-pub async fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError> {
+pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i64>, StoreError> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])
         .await?;

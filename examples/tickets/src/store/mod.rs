@@ -92,7 +92,11 @@ impl std::fmt::Display for StoreError {
             StoreError::Sqlite(e) => write!(f, "sqlite: {e}"),
             StoreError::Postgres(e) => match e.as_db_error() {
                 Some(db) => write!(f, "postgres: {} ({})", db.message(), db.code().code()),
-                None => write!(f, "postgres: {e}"),
+                // "error connecting to server" says little without its cause.
+                None => match std::error::Error::source(e) {
+                    Some(cause) => write!(f, "postgres: {e}: {cause}"),
+                    None => write!(f, "postgres: {e}"),
+                },
             },
             StoreError::Pool(e) => write!(f, "postgres: {e}"),
             StoreError::Schema(e) => write!(f, "postgres schema: {e}"),
