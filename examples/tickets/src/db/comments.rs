@@ -162,9 +162,9 @@ impl CommentStore for Db {
         newest_first: bool,
         limit: i64,
     ) -> BoxFuture<'_, StoreResult<Vec<Comment>>> {
-        Box::pin(self.read(move |conn| {
-            list(conn, &scope, module, entity, parent, newest_first, limit)
-        }))
+        Box::pin(
+            self.read(move |conn| list(conn, &scope, module, entity, parent, newest_first, limit)),
+        )
     }
 
     fn create(&self, scope: Scope, c: NewComment) -> BoxFuture<'_, StoreResult<Checked<i64>>> {

@@ -44,9 +44,9 @@ use rusqlite::{Connection, OpenFlags};
 /// How many read connections to keep.
 const READERS: usize = 4;
 
+pub use crate::store::Scope;
 /// Why a database call failed: the store's error (the name the SQLite code grew up with).
 pub use crate::store::StoreError as DbError;
-pub use crate::store::Scope;
 
 /// A handle to the tickets database; cheap to clone.
 #[derive(Clone)]

@@ -395,11 +395,7 @@ impl ProjectStore for Db {
         Box::pin(self.read(move |conn| of_user(conn, &scope, user)))
     }
 
-    fn duplicate(
-        &self,
-        scope: Scope,
-        what: Duplicate,
-    ) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+    fn duplicate(&self, scope: Scope, what: Duplicate) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
         Box::pin(self.write(move |tx| {
             if !exists(tx, &scope, what.from)? {
                 return Ok(Checked::Missing);

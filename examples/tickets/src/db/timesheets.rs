@@ -149,32 +149,25 @@ pub fn delete(
     )? == 1)
 }
 
-/// Hours logged on a ticket (by one user when `user`), over all days.
+/// Hours logged on a ticket (by one user when `user`), over all days, added up as
+/// [`sum`](crate::store::timesheets::sum) says.
 pub fn sum_for_ticket(conn: &Connection, ticket: i64, user: Option<i64>) -> Result<f64, DbError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(hours), 0) FROM timesheets WHERE ticket_id = ?1
-             AND (?2 IS NULL OR user_id = ?2)",
-        )?
-        .query_row(params![ticket, user], |row| row.get(0))?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT hours FROM timesheets WHERE ticket_id = ?1 AND (?2 IS NULL OR user_id = ?2)
+         ORDER BY id",
+    )?;
+    let hours = collect(stmt.query_map(params![ticket, user], |row| row.get(0))?)?;
+    Ok(crate::store::timesheets::sum(hours))
 }
 
 /// Hours logged on a ticket per day, oldest first.
 pub fn by_date(conn: &Connection, ticket: i64) -> Result<Vec<HoursByDate>, DbError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT substr(work_date, 1, 10), SUM(hours) FROM timesheets WHERE ticket_id = ?1
-         GROUP BY substr(work_date, 1, 10) ORDER BY 1",
+        "SELECT substr(work_date, 1, 10), hours FROM timesheets WHERE ticket_id = ?1
+         ORDER BY 1, id",
     )?;
-    let rows = stmt.query_map([ticket], |row| {
-        let day: String = row.get(0)?;
-        Ok(HoursByDate {
-            year: day.get(0..4).unwrap_or_default().to_owned(),
-            month: day.get(5..7).unwrap_or_default().to_owned(),
-            utc: day,
-            summe: row.get(1)?,
-        })
-    })?;
-    collect(rows)
+    let rows = collect(stmt.query_map([ticket], |row| Ok((row.get(0)?, row.get(1)?)))?)?;
+    Ok(crate::store::timesheets::by_day(rows))
 }
 
 impl TimesheetStore for Db {

@@ -82,8 +82,16 @@ async fn patch(tx: &Transaction<'_>, id: i64, v: &ClientValues) -> StoreResult<b
         .execute(
             &stmt,
             &[
-                &id, &v.name, &v.street, &v.zip, &v.city, &v.state, &v.country, &v.phone,
-                &v.internet, &v.email,
+                &id,
+                &v.name,
+                &v.street,
+                &v.zip,
+                &v.city,
+                &v.state,
+                &v.country,
+                &v.phone,
+                &v.internet,
+                &v.email,
             ],
         )
         .await?;

@@ -48,7 +48,10 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i64>, St
     )
     .await?;
     let done: i64 = tx
-        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
         .await?
         .try_get(0)?;
     let known = MIGRATIONS.last().map_or(0, |m| m.version);

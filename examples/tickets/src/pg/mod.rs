@@ -128,9 +128,10 @@ impl PgDb {
 
     /// A connection from the pool.
     async fn client(&self) -> StoreResult<Client> {
-        self.pool.get().await.map_err(|e| {
-            StoreError::Pool(format!("no connection to {}: {e}", self.described))
-        })
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StoreError::Pool(format!("no connection to {}: {e}", self.described)))
     }
 
     /// Runs `f` in one SERIALIZABLE transaction with `args`, committed before returning (rolled

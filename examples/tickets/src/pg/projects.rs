@@ -108,12 +108,7 @@ async fn members(
 }
 
 /// Adds a user to a project (or changes the role of a member).
-async fn add_member(
-    tx: &Transaction<'_>,
-    project: i64,
-    user: i64,
-    role: &str,
-) -> StoreResult<()> {
+async fn add_member(tx: &Transaction<'_>, project: i64, user: i64, role: &str) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO project_users (project_id, user_id, role)
          VALUES ($1::bigint, $2::bigint, $3::text)
@@ -396,8 +391,10 @@ impl ProjectStore for PgDb {
     ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
         Box::pin(async move {
             let args = (scope, id, values);
-            self.write(&args, |tx, (scope, id, v)| Box::pin(patch(tx, scope, *id, v)))
-                .await
+            self.write(&args, |tx, (scope, id, v)| {
+                Box::pin(patch(tx, scope, *id, v))
+            })
+            .await
         })
     }
 
@@ -463,15 +460,13 @@ impl ProjectStore for PgDb {
         })
     }
 
-    fn duplicate(
-        &self,
-        scope: Scope,
-        what: Duplicate,
-    ) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+    fn duplicate(&self, scope: Scope, what: Duplicate) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
         Box::pin(async move {
             let args = (scope, what);
-            self.write(&args, |tx, (scope, what)| Box::pin(duplicate(tx, scope, what)))
-                .await
+            self.write(&args, |tx, (scope, what)| {
+                Box::pin(duplicate(tx, scope, what))
+            })
+            .await
         })
     }
 

@@ -218,9 +218,7 @@ async fn list_where(
     limit: i64,
 ) -> StoreResult<Vec<Ticket>> {
     let n = args.len() + 2;
-    let sql = format!(
-        "{SELECT} WHERE {IN_SCOPE} AND {condition} ORDER BY t.id LIMIT ${n}::bigint"
-    );
+    let sql = format!("{SELECT} WHERE {IN_SCOPE} AND {condition} ORDER BY t.id LIMIT ${n}::bigint");
     let scope = scope.pg();
     let mut all_args: Vec<&(dyn ToSql + Sync)> = vec![&scope];
     all_args.extend_from_slice(args);
@@ -432,7 +430,12 @@ async fn move_to(
     Ok(Checked::found(moved))
 }
 
-async fn delete(tx: &Transaction<'_>, scope: &Scope, id: i64, milestone: bool) -> StoreResult<bool> {
+async fn delete(
+    tx: &Transaction<'_>,
+    scope: &Scope,
+    id: i64,
+    milestone: bool,
+) -> StoreResult<bool> {
     let stmt = tx
         .prepare_cached(concat!(
             "DELETE FROM tickets WHERE id = $2::bigint AND (type = 'milestone') = $3::boolean
@@ -567,8 +570,10 @@ impl TicketStore for PgDb {
     ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
         Box::pin(async move {
             let args = (scope, id, values);
-            self.write(&args, |tx, (scope, id, v)| Box::pin(patch(tx, scope, *id, v)))
-                .await
+            self.write(&args, |tx, (scope, id, v)| {
+                Box::pin(patch(tx, scope, *id, v))
+            })
+            .await
         })
     }
 

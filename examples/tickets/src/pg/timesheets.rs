@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 use super::{NOW, PgDb, all, one};
 use crate::model::timesheets::MAX_HOURS_PER_DAY;
 use crate::model::{HoursByDate, Timesheet};
-use crate::store::timesheets::over_limit;
+use crate::store::timesheets::{by_day, over_limit, sum};
 use crate::store::{
     BoxFuture, Checked, Filter, Scope, StoreError, StoreResult, TimeEntry, TimesheetStore,
 };
@@ -206,13 +206,17 @@ impl TimesheetStore for PgDb {
             if !visible(&c, &scope, ticket).await? {
                 return Ok(None);
             }
+            // Added up in Rust, as on SQLite: PostgreSQL's SUM() would round differently.
             let stmt = c
                 .prepare_cached(
-                    "SELECT COALESCE(SUM(hours), 0) FROM timesheets WHERE ticket_id = $1::bigint
-                     AND ($2::bigint IS NULL OR user_id = $2::bigint)",
+                    "SELECT hours FROM timesheets WHERE ticket_id = $1::bigint
+                     AND ($2::bigint IS NULL OR user_id = $2::bigint) ORDER BY id",
                 )
                 .await?;
-            Ok(Some(c.query_one(&stmt, &[&ticket, &user]).await?.try_get(0)?))
+            let hours = all(c.query(&stmt, &[&ticket, &user]).await?, |row| {
+                row.try_get(0)
+            })?;
+            Ok(Some(sum(hours)))
         })
     }
 
@@ -228,21 +232,14 @@ impl TimesheetStore for PgDb {
             }
             let stmt = c
                 .prepare_cached(
-                    "SELECT substr(work_date, 1, 10), SUM(hours) FROM timesheets
-                     WHERE ticket_id = $1::bigint
-                     GROUP BY substr(work_date, 1, 10) ORDER BY 1",
+                    "SELECT substr(work_date, 1, 10), hours FROM timesheets
+                     WHERE ticket_id = $1::bigint ORDER BY 1, id",
                 )
                 .await?;
             let rows = all(c.query(&stmt, &[&ticket]).await?, |row| {
-                let day: String = row.try_get(0)?;
-                Ok(HoursByDate {
-                    year: day.get(0..4).unwrap_or_default().to_owned(),
-                    month: day.get(5..7).unwrap_or_default().to_owned(),
-                    utc: day,
-                    summe: row.try_get(1)?,
-                })
+                Ok((row.try_get(0)?, row.try_get(1)?))
             })?;
-            Ok(Some(rows))
+            Ok(Some(by_day(rows)))
         })
     }
 }

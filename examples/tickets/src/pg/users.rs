@@ -211,7 +211,10 @@ impl UserStore for PgDb {
             let stmt = c
                 .prepare_cached(&format!("{SELECT} WHERE u.id = $3::bigint AND {VISIBLE}"))
                 .await?;
-            one(c.query_opt(&stmt, &[&scope.pg(), &me, &id]).await?, from_row)
+            one(
+                c.query_opt(&stmt, &[&scope.pg(), &me, &id]).await?,
+                from_row,
+            )
         })
     }
 
@@ -282,8 +285,10 @@ impl UserStore for PgDb {
     ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
         Box::pin(async move {
             let args = (id, values, role);
-            self.write(&args, |tx, (id, v, role)| Box::pin(patch(tx, *id, v, *role)))
-                .await
+            self.write(&args, |tx, (id, v, role)| {
+                Box::pin(patch(tx, *id, v, *role))
+            })
+            .await
         })
     }
 

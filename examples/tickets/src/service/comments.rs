@@ -59,7 +59,14 @@ impl Comments {
         Ok(self
             .store
             .comments()
-            .list(scope(caller), module, entity_id, parent, newest_first, limit)
+            .list(
+                scope(caller),
+                module,
+                entity_id,
+                parent,
+                newest_first,
+                limit,
+            )
             .await?)
     }
 

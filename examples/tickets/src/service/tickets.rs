@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::{caller_user, date_field, known_user, page, required, scope};
 use crate::model::tickets::{EFFORTS, MILESTONE, PRIORITIES, STATUSES, TYPES};
-use crate::store::Store;
 use crate::model::{SearchCriteria, Ticket, TicketValues};
+use crate::store::Store;
 
 /// A status as `getStatusLabels` describes it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

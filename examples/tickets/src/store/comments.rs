@@ -62,5 +62,8 @@ pub trait CommentStore: Send + Sync {
 
 /// The answer when the comment a new one answers is not a comment on the same entity.
 pub fn no_parent(parent: i64, module: &str) -> Checked<i64> {
-    Checked::Invalid("values.father", format!("no comment {parent} on this {module}"))
+    Checked::Invalid(
+        "values.father",
+        format!("no comment {parent} on this {module}"),
+    )
 }

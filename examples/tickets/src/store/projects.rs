@@ -93,11 +93,7 @@ pub trait ProjectStore: Send + Sync {
     /// Copies a project inside `scope` with its milestones and tickets (all new again, out of
     /// sprints) and, when asked, its members; returns the new id (`clientId` invalid when there
     /// is no such client).
-    fn duplicate(
-        &self,
-        scope: Scope,
-        what: Duplicate,
-    ) -> BoxFuture<'_, StoreResult<Checked<i64>>>;
+    fn duplicate(&self, scope: Scope, what: Duplicate) -> BoxFuture<'_, StoreResult<Checked<i64>>>;
 
     /// Deletes a project inside `scope` with everything in it; `false` when there is no such
     /// project.

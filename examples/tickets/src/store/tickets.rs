@@ -132,10 +132,9 @@ impl Reference {
                 "dependingTicketId",
                 format!("no ticket {id} in project {project}"),
             ),
-            Reference::Sprint => Checked::Invalid(
-                "sprint",
-                format!("no sprint {id} in project {project}"),
-            ),
+            Reference::Sprint => {
+                Checked::Invalid("sprint", format!("no sprint {id} in project {project}"))
+            }
         }
     }
 }

@@ -86,6 +86,44 @@ pub trait TimesheetStore: Send + Sync {
     ) -> BoxFuture<'_, StoreResult<Option<Vec<HoursByDate>>>>;
 }
 
+/// Adds up hours as SQLite's `SUM()` does since 3.43: with Kahan-Babuška-Neumaier
+/// compensation, so that `0.1 + 0.2 + 0.3` is `0.6`, not `0.6000000000000001`. Both backends
+/// add up in Rust with this, in entry id order, rather than in SQL: PostgreSQL's `SUM()` over
+/// `double precision` adds naively and would answer differently.
+pub fn sum(hours: impl IntoIterator<Item = f64>) -> f64 {
+    let (mut sum, mut error) = (0.0_f64, 0.0_f64);
+    for value in hours {
+        let total = sum + value;
+        error += if sum.abs() > value.abs() {
+            (sum - total) + value
+        } else {
+            (value - total) + sum
+        };
+        sum = total;
+    }
+    sum + error
+}
+
+/// Hours per day (`Y-m-d`) from `(day, hours)` rows sorted by day then entry id, each day's
+/// hours added up with [`sum`].
+pub fn by_day(rows: impl IntoIterator<Item = (String, f64)>) -> Vec<HoursByDate> {
+    let mut days: Vec<(String, Vec<f64>)> = Vec::new();
+    for (day, hours) in rows {
+        match days.last_mut() {
+            Some((last, all)) if *last == day => all.push(hours),
+            _ => days.push((day, vec![hours])),
+        }
+    }
+    days.into_iter()
+        .map(|(day, hours)| HoursByDate {
+            year: day.get(0..4).unwrap_or_default().to_owned(),
+            month: day.get(5..7).unwrap_or_default().to_owned(),
+            summe: sum(hours),
+            utc: day,
+        })
+        .collect()
+}
+
 /// The answer when a logged entry would hold more than
 /// [`MAX_HOURS_PER_DAY`](crate::model::timesheets::MAX_HOURS_PER_DAY) hours.
 pub fn over_limit() -> Checked<i64> {
@@ -93,4 +131,17 @@ pub fn over_limit() -> Checked<i64> {
         "params.hours",
         "the entry for this ticket, day and kind would exceed 24 hours".into(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sum;
+
+    #[test]
+    fn hours_add_up_with_compensation() {
+        assert_eq!(sum([0.1, 0.2, 0.3]), 0.6);
+        assert_eq!(sum([1e16, 1.0, -1e16]), 1.0);
+        assert_eq!(sum(std::iter::empty()), 0.0);
+        assert_eq!(sum([2.5]), 2.5);
+    }
 }

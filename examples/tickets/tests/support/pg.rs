@@ -83,7 +83,10 @@ fn sweep_stale(admin: &str) {
             && pid != std::process::id()
             && !std::path::Path::new(&format!("/proc/{pid}")).exists()
         {
-            let _ = execute(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let _ = execute(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
         }
     }
 }
