@@ -46,8 +46,22 @@ pub(crate) fn page(limit: Option<i64>) -> Result<i64, RpcError> {
     }
 }
 
+/// Refuses text holding NUL (U+0000), naming `field`. PostgreSQL cannot store it, so neither
+/// backend takes it: every text a call passes to the store goes through here (`values` fields
+/// through [`crate::lenient`]).
+pub(crate) fn no_nul(field: &str, value: &str) -> Result<(), RpcError> {
+    if value.contains('\0') {
+        return Err(RpcError::invalid_param(
+            field,
+            "must not contain NUL (U+0000)",
+        ));
+    }
+    Ok(())
+}
+
 /// Trims `value` and refuses it when empty, naming `field`.
 pub(crate) fn non_empty(field: &str, value: String) -> Result<String, RpcError> {
+    no_nul(field, &value)?;
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(RpcError::invalid_param(field, "must not be empty"));

@@ -97,6 +97,9 @@ impl Projects {
         caller: &Caller,
         term: Option<String>,
     ) -> Result<Vec<Project>, RpcError> {
+        if let Some(term) = &term {
+            super::no_nul("term", term)?;
+        }
         let term = term.filter(|t| !t.trim().is_empty());
         Ok(self
             .store

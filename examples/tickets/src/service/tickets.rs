@@ -494,6 +494,7 @@ impl Tickets {
         project_id: i64,
         user_id: Option<i64>,
     ) -> Result<Vec<Ticket>, RpcError> {
+        super::no_nul("term", &term)?;
         let criteria = SearchCriteria {
             current_project: Some(project_id),
             term: Some(term),

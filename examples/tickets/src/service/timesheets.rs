@@ -144,6 +144,9 @@ impl Timesheets {
         ticket_filter: Option<i64>,
         limit: Option<i64>,
     ) -> Result<Vec<Timesheet>, RpcError> {
+        if let Some(kind) = &kind {
+            super::no_nul("kind", kind)?;
+        }
         let from = date_field("dateFrom", Some(date_from))?.filter(|d| !d.is_empty());
         let to = date_field("dateTo", Some(date_to))?.filter(|d| !d.is_empty());
         let project = project_id.filter(|p| *p > 0);

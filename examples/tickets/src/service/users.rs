@@ -85,6 +85,7 @@ impl Users {
     /// One user by user name (email).
     #[rpc(errors(-32002))]
     async fn get_user_by_email(&self, caller: &Caller, email: String) -> Result<User, RpcError> {
+        super::no_nul("email", &email)?;
         let me = known_user(&self.store, caller).await?;
         self.store
             .users()
@@ -102,6 +103,7 @@ impl Users {
         not_user_id: Option<i64>,
     ) -> Result<bool, RpcError> {
         require_unscoped(caller, "look up user names")?;
+        super::no_nul("username", &username)?;
         Ok(self
             .store
             .users()
