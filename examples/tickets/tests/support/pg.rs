@@ -1,6 +1,7 @@
 //! A fresh PostgreSQL database per test: `leanrpc_test_PID_N` on the server of
-//! `LEANRPC_TEST_POSTGRES` (`postgres://postgres@127.0.0.1:5432/postgres` when unset), dropped
-//! when the guard goes (also when the test fails). A server that does not answer fails the test
+//! `LEANRPC_TEST_POSTGRES` (`postgres://postgres@127.0.0.1:5432/postgres` when unset), with an
+//! English collation where the server offers one, dropped when the guard goes (also when the
+//! test fails). A server that does not answer fails the test
 //! with a message saying how to get one: the PostgreSQL suites never skip.
 
 use std::sync::Once;
@@ -34,7 +35,15 @@ impl TestDatabase {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        if let Err(error) = execute(&admin, &format!("CREATE DATABASE {name}")) {
+        // With an English ICU collation where the server has one (PostgreSQL 15 and later):
+        // it sorts "alpha" before "Zed", so the suites show that the schema's byte-order text
+        // does not depend on how the database was created.
+        let icu = format!(
+            "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+        );
+        let created = execute(&admin, &icu)
+            .or_else(|_| execute(&admin, &format!("CREATE DATABASE {name}")));
+        if let Err(error) = created {
             let cause = std::error::Error::source(&error)
                 .map(|cause| format!(": {cause}"))
                 .unwrap_or_default();
