@@ -2119,9 +2119,7 @@ async fn concurrent_migrators_apply_each_migration_once() {
     for _ in 0..3 {
         clients.push(support::pg::connect(&database.url).await.expect("connect"));
     }
-    let runs = clients
-        .iter_mut()
-        .map(|client| tickets::pg::migrations::migrate(client));
+    let runs = clients.iter_mut().map(tickets::pg::migrations::migrate);
     let mut applied = Vec::new();
     for outcome in join_all(runs).await {
         applied.push(outcome.expect("a migrator failed"));

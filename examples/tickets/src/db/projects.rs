@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::{Project, ProjectUser, ProjectValues};
 use crate::store::projects::no_client;
-use crate::store::{BoxFuture, Checked, Duplicate, ProjectStore, StoreResult};
+use crate::store::{BoxFuture, Checked, Counts, Duplicate, ProjectStore, StoreResult};
 
 const SELECT: &str = "SELECT p.id, p.name, p.details, p.client_id, c.name, p.state, p.start,
     p.end, p.hour_budget, p.dollar_budget, p.type,
@@ -294,7 +294,7 @@ impl ProjectStore for Db {
         &self,
         scope: Scope,
         id: i64,
-    ) -> BoxFuture<'_, StoreResult<Option<(Project, (i64, i64))>>> {
+    ) -> BoxFuture<'_, StoreResult<Option<(Project, Counts)>>> {
         Box::pin(self.read(move |conn| match get(conn, &scope, id)? {
             Some(p) => Ok(Some((p, super::tickets::progress(conn, id, None)?))),
             None => Ok(None),

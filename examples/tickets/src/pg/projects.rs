@@ -9,7 +9,7 @@ use tokio_postgres::Row;
 use super::{NOW, PgDb, all, any_row, like_pattern, one};
 use crate::model::{Project, ProjectUser, ProjectValues};
 use crate::store::projects::no_client;
-use crate::store::{BoxFuture, Checked, Duplicate, ProjectStore, Scope, StoreResult};
+use crate::store::{BoxFuture, Checked, Counts, Duplicate, ProjectStore, Scope, StoreResult};
 
 const SELECT: &str = "SELECT p.id, p.name, p.details, p.client_id, c.name, p.state, p.start,
     p.\"end\", p.hour_budget, p.dollar_budget, p.type,
@@ -361,7 +361,7 @@ impl ProjectStore for PgDb {
         &self,
         scope: Scope,
         id: i64,
-    ) -> BoxFuture<'_, StoreResult<Option<(Project, (i64, i64))>>> {
+    ) -> BoxFuture<'_, StoreResult<Option<(Project, Counts)>>> {
         Box::pin(async move {
             let c = self.client().await?;
             match get(&c, &scope, id).await? {

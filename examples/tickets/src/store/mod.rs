@@ -40,6 +40,9 @@ use leanrpc::RpcError;
 /// A boxed future that can cross threads: what every store method returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// `(all, done)`: how many tickets, and how many of them are done.
+pub type Counts = (i64, i64);
+
 /// What a store method answers.
 pub type StoreResult<T> = Result<T, StoreError>;
 

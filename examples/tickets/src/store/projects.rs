@@ -1,6 +1,6 @@
 //! Projects and their members.
 
-use super::{BoxFuture, Checked, Scope, StoreResult};
+use super::{BoxFuture, Checked, Counts, Scope, StoreResult};
 use crate::model::{Project, ProjectUser, ProjectValues};
 
 /// What `duplicateProject` copies, and into what.
@@ -39,7 +39,7 @@ pub trait ProjectStore: Send + Sync {
         &self,
         scope: Scope,
         id: i64,
-    ) -> BoxFuture<'_, StoreResult<Option<(Project, (i64, i64))>>>;
+    ) -> BoxFuture<'_, StoreResult<Option<(Project, Counts)>>>;
 
     /// Creates a project (client 1 when none is given; `values.clientId` invalid when there is
     /// no such client) with `author` as its first member, as Leantime does.

@@ -41,8 +41,8 @@ impl TestDatabase {
         let icu = format!(
             "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
         );
-        let created = execute(&admin, &icu)
-            .or_else(|_| execute(&admin, &format!("CREATE DATABASE {name}")));
+        let created =
+            execute(&admin, &icu).or_else(|_| execute(&admin, &format!("CREATE DATABASE {name}")));
         if let Err(error) = created {
             let cause = std::error::Error::source(&error)
                 .map(|cause| format!(": {cause}"))
