@@ -68,8 +68,8 @@ impl TicketsServer {
         Self::start_on(data, dir, None, args)
     }
 
-    /// Starts a server on `data` and, when given, `database`.
-    fn start_on(
+    /// Starts a server on `data` and, when given, `database` (which may already hold data).
+    pub fn start_on(
         data: &Path,
         dir: Option<tempfile::TempDir>,
         database: Option<pg::TestDatabase>,
@@ -221,6 +221,13 @@ impl TicketsServer {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Hands the data directory and the database over (for a restart) and stops this server
+    /// abruptly.
+    pub fn into_stores(mut self) -> (PathBuf, Option<tempfile::TempDir>, Option<pg::TestDatabase>) {
+        self.kill();
+        (self.data.clone(), self._dir.take(), self.database.take())
     }
 
     /// Hands the data directory over (for a restart) and stops this server abruptly.
