@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of leanrpc on a fresh machine: the Rust suites (unit, integration, end-to-end
-# over HTTP, trybuild UI, property), the discovery suites that need node and headless Chromium
+# over HTTP, trybuild UI, property; the tickets example on SQLite and on PostgreSQL), the
+# discovery suites that need node and headless Chromium
 # (features `node-tests` and `browser-tests` of the tickets example), the real-client interop
 # suite, a short bounded load run, and each fuzz target briefly. Installs what they need first.
 set -euo pipefail
@@ -11,7 +12,11 @@ step() { printf '\n==> %s\n' "$*"; }
 step "test prerequisites: chromium, node and npm, npm ci in discovery/ (scripts/ci-deps.sh)"
 bash scripts/ci-deps.sh
 
-step "cargo test --workspace (needs nothing beyond cargo)"
+step "PostgreSQL and Redis for the store suites: the ones on the standard local ports, or private instances (scripts/services.sh)"
+# Exports LEANRPC_TEST_POSTGRES and LEANRPC_TEST_REDIS; private instances stop when this exits.
+source scripts/services.sh
+
+step "cargo test --workspace (the tickets store suites on SQLite and on PostgreSQL)"
 cargo test --workspace
 
 step "discovery with node and Chromium: the OpenRPC meta-schema and the reference page (fail, never skip, when a tool is missing)"

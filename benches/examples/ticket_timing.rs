@@ -161,22 +161,28 @@ fn main() {
     // read connections, without the runtime's hand-off to the blocking pool around it.
     let ids: Vec<i64> = cases.iter().map(|(_, id)| *id).collect();
     let times = runtime
-        .block_on(app.db.read(move |conn| {
-            let scope = tickets::db::Scope::only(&[p1]);
-            let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); ids.len()];
-            let mut order: Vec<usize> = (0..ids.len()).collect();
-            let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-            for _ in 0..rounds {
-                shuffle(&mut order, &mut seed);
-                for &who in &order {
-                    let start = Instant::now();
-                    let ticket = tickets::db::tickets::get(conn, &scope, black_box(ids[who]))?;
-                    times[who].push(start.elapsed().as_nanos() as f64 / 1_000.0);
-                    assert_eq!(ticket.is_some(), who == 3);
-                }
-            }
-            Ok(times)
-        }))
+        .block_on(
+            app.sqlite
+                .as_ref()
+                .expect("a SQLite app")
+                .read(move |conn| {
+                    let scope = tickets::db::Scope::only(&[p1]);
+                    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); ids.len()];
+                    let mut order: Vec<usize> = (0..ids.len()).collect();
+                    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+                    for _ in 0..rounds {
+                        shuffle(&mut order, &mut seed);
+                        for &who in &order {
+                            let start = Instant::now();
+                            let ticket =
+                                tickets::db::tickets::get(conn, &scope, black_box(ids[who]))?;
+                            times[who].push(start.elapsed().as_nanos() as f64 / 1_000.0);
+                            assert_eq!(ticket.is_some(), who == 3);
+                        }
+                    }
+                    Ok(times)
+                }),
+        )
         .expect("the query");
     report(
         &format!(

@@ -1,15 +1,20 @@
 //! Run with: cargo run --release -p tickets
 //!
 //! Leantime's JSON-RPC API (projects, tickets, milestones, sprints, comments, timesheets, users
-//! and clients, under Leantime's method names and param shapes) on SQLite, with API keys that
-//! carry roles and project scopes, served under the `leantime.rpc` namespace at `/api/jsonrpc`. The library part builds
-//! the [`App`] so that both HTTP stacks (axum in `main.rs`, plain hyper in `examples/hyper-server`)
-//! serve exactly the same thing.
+//! and clients, under Leantime's method names and param shapes) on SQLite or PostgreSQL, with API
+//! keys that carry roles and project scopes, served under the `leantime.rpc` namespace at
+//! `/api/jsonrpc`. The library part builds the [`App`] so that both HTTP stacks (axum in
+//! `main.rs`, plain hyper in `examples/hyper-server`) serve exactly the same thing.
+//!
+//! The services ([`service`]) keep their data in a [`store::Store`]; [`db`] implements it on
+//! SQLite (the default), [`pg`] on PostgreSQL (`--database postgres://...`).
 
 pub mod db;
 mod lenient;
 pub mod model;
+pub mod pg;
 pub mod service;
+pub mod store;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +28,9 @@ use leanrpc_keys::{
 };
 
 pub use db::Db;
+pub use pg::PgDb;
 pub use service::{Clients, Comments, Projects, Sprints, Tickets, Timesheets, Users};
+pub use store::Store;
 
 /// The namespace every method name starts with, as in Leantime.
 pub const NAMESPACE: &str = "leantime.rpc";
@@ -40,8 +47,12 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// How to open the app.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The data directory (created if missing).
+    /// The data directory (created if missing): the SQLite databases, or, with a
+    /// [`database`](Self::database) URL, the API keys only.
     pub data_dir: PathBuf,
+    /// Where the tickets data lives: `None` for SQLite in the data directory, or a
+    /// `postgres://USER@HOST:PORT/DB` URL (see [`Database::parse`]).
+    pub database: Option<String>,
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
     pub rate_limit: Option<u64>,
@@ -58,6 +69,7 @@ impl Options {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
+            database: None,
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL,
             scalar_results_in_arrays: false,
@@ -97,23 +109,99 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// Where the tickets data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// SQLite: `tickets.sqlite3` in the data directory.
+    Sqlite,
+    /// PostgreSQL at this URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// The backend a `--database` URL names: `postgres://` (or `postgresql://`) is PostgreSQL.
+    /// Anything else is refused with a message that says what is expected.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Database::Postgres(url.to_owned()));
+        }
+        let scheme = url.split_once("://").map_or(url, |(scheme, _)| scheme);
+        Err(format!(
+            "unsupported database URL scheme `{scheme}`: expected postgres://USER@HOST:PORT/DB \
+             (SQLite is the default: --data DIR)"
+        )
+        .into())
+    }
+
+    /// The backend of `options`.
+    pub fn of(options: &Options) -> Result<Self, Error> {
+        options
+            .database
+            .as_deref()
+            .map_or(Ok(Database::Sqlite), Self::parse)
+    }
+}
+
+/// Opens the tickets store: SQLite in `data_dir` (created if missing, 0700), or the PostgreSQL
+/// database of `database`, with its migrations applied.
+pub async fn open_store(data_dir: &Path, database: &Database) -> Result<Store, Error> {
+    Ok(match database {
+        Database::Sqlite => Arc::new(open_sqlite(data_dir)?),
+        Database::Postgres(url) => Arc::new(PgDb::connect(url).await?),
+    })
+}
+
+fn open_sqlite(data_dir: &Path) -> Result<Db, Error> {
+    create_private_dir(data_dir)?;
+    leanrpc_keys::private_sqlite_files(&tickets_path(data_dir))?;
+    Ok(Db::open(&tickets_path(data_dir))?)
+}
+
 /// The built application: the JSON-RPC server and the stores behind it.
 #[derive(Debug)]
 pub struct App {
     /// The JSON-RPC server, ready to mount on any HTTP stack.
     pub server: Server,
-    /// The tickets database.
-    pub db: Db,
+    /// The tickets store the services use.
+    pub store: Store,
+    /// The same store as a SQLite database, when it is one (for benchmarks of its queries).
+    pub sqlite: Option<Db>,
     /// The API key store.
     pub keys: Arc<SqliteStore>,
 }
 
 impl App {
-    /// Opens the data directory (creating files and schema on first use) and builds the server.
+    /// Opens the data directory (creating files and schema on first use) and builds the server
+    /// on SQLite. A PostgreSQL [`Options::database`] needs [`App::connect`].
     pub fn open(options: &Options) -> Result<Self, Error> {
+        if Database::of(options)? != Database::Sqlite {
+            return Err("a PostgreSQL database is opened with App::connect".into());
+        }
         let keys = Arc::new(open_keys(&options.data_dir)?);
-        leanrpc_keys::private_sqlite_files(&tickets_path(&options.data_dir))?;
-        let db = Db::open(&tickets_path(&options.data_dir))?;
+        let db = open_sqlite(&options.data_dir)?;
+        Self::build(options, Arc::new(db.clone()), Some(db), keys)
+    }
+
+    /// Opens the store [`Options::database`] names (SQLite in the data directory by default;
+    /// PostgreSQL migrated to the current schema first) and the key store of the data
+    /// directory, and builds the server.
+    pub async fn connect(options: &Options) -> Result<Self, Error> {
+        match Database::of(options)? {
+            Database::Sqlite => Self::open(options),
+            database => {
+                let keys = Arc::new(open_keys(&options.data_dir)?);
+                let store = open_store(&options.data_dir, &database).await?;
+                Self::build(options, store, None, keys)
+            }
+        }
+    }
+
+    fn build(
+        options: &Options,
+        store: Store,
+        sqlite: Option<Db>,
+        keys: Arc<SqliteStore>,
+    ) -> Result<Self, Error> {
         let limit = options.rate_limit.map(RateLimit::per_minute);
         let auth = KeyAuthenticator::builder(Arc::clone(&keys))
             .scheme(key_scheme())
@@ -129,15 +217,20 @@ impl App {
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
             .scalar_results_in_arrays(options.scalar_results_in_arrays)
             .reference_page(leanrpc::reference::Page::default())
-            .service(Projects::new(db.clone()))
-            .service(Tickets::new(db.clone()))
-            .service(Users::new(db.clone()))
-            .service(Clients::new(db.clone()))
-            .service(Comments::new(db.clone()))
-            .service(Sprints::new(db.clone()))
-            .service(Timesheets::new(db.clone()))
+            .service(Projects::new(store.clone()))
+            .service(Tickets::new(store.clone()))
+            .service(Users::new(store.clone()))
+            .service(Clients::new(store.clone()))
+            .service(Comments::new(store.clone()))
+            .service(Sprints::new(store.clone()))
+            .service(Timesheets::new(store.clone()))
             .build()?;
-        Ok(Self { server, db, keys })
+        Ok(Self {
+            server,
+            store,
+            sqlite,
+            keys,
+        })
     }
 
     /// On a first start with no keys at all, creates an owner key and returns it (to be shown

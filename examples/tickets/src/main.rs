@@ -1,14 +1,15 @@
 //! Run with: cargo run --release -p tickets
 //!
 //! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
-//! API keys and `tickets users ...` people in the same data directory, also while the server runs.
+//! API keys and `tickets users ...` people in the same data directory (or, with
+//! `--database postgres://...`, the same database), also while the server runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use leanrpc_keys::cli::KeysCommand;
-use tickets::{App, DEFAULT_DATA_DIR, Options};
+use tickets::{App, DEFAULT_DATA_DIR, Database, Options};
 
 /// A Leantime-style projects and tickets JSON-RPC API.
 #[derive(Debug, Parser)]
@@ -32,9 +33,12 @@ enum Command {
     },
     /// Manage users (people; each API key is also a user of its own).
     Users {
-        /// The data directory.
+        /// The data directory (SQLite).
         #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
+        /// The database instead of the data directory: postgres://USER@HOST:PORT/DB.
+        #[arg(long, global = true, value_name = "URL", conflicts_with = "data")]
+        database: Option<String>,
         #[command(subcommand)]
         command: tickets::users::UsersCommand,
     },
@@ -45,9 +49,14 @@ struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The data directory.
+    /// The data directory: the SQLite databases, or with --database the API keys only.
     #[arg(long, default_value = DEFAULT_DATA_DIR)]
     data: PathBuf,
+    /// Keep the tickets data in this database instead of the data directory:
+    /// postgres://USER@HOST:PORT/DB (migrated to the current schema on start). The API keys stay
+    /// in the data directory.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Calls per minute per key (off by default); also limits failed authentication per address.
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
@@ -67,6 +76,7 @@ impl Default for ServeArgs {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from(DEFAULT_DATA_DIR),
+            database: None,
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
             scalar_results_in_arrays: false,
@@ -80,9 +90,11 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(args).await,
         Command::Keys { data, command } => keys(data, command).await,
-        Command::Users { data, command } => {
-            tickets::users::run(&data, command, &mut std::io::stdout().lock()).await
-        }
+        Command::Users {
+            data,
+            database,
+            command,
+        } => users(data, database, command).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -101,12 +113,14 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
-    let app = App::open(&Options {
+    let app = App::connect(&Options {
         data_dir: args.data.clone(),
+        database: args.database.clone(),
         rate_limit: args.rate_limit,
         key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
         scalar_results_in_arrays: args.scalar_results_in_arrays,
-    })?;
+    })
+    .await?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}{}", app.server.path());
@@ -117,7 +131,14 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
             key = key.reveal()
         );
     }
-    tracing::info!(data = %args.data.display(), "listening on {url}");
+    match &args.database {
+        Some(database) => tracing::info!(
+            database = %tickets::pg::describe(database),
+            keys = %args.data.display(),
+            "listening on {url}"
+        ),
+        None => tracing::info!(data = %args.data.display(), "listening on {url}"),
+    }
     leanrpc_axum::serve(
         listener,
         leanrpc_axum::router(app.server.clone()),
@@ -125,8 +146,19 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
     )
     .await?;
     tracing::info!("stopped accepting; in-flight calls finished; closing the database");
-    app.db.close();
+    app.store.close().await;
     Ok(())
+}
+
+async fn users(
+    data: PathBuf,
+    database: Option<String>,
+    command: tickets::users::UsersCommand,
+) -> Result<(), tickets::Error> {
+    let database = database
+        .as_deref()
+        .map_or(Ok(Database::Sqlite), Database::parse)?;
+    tickets::users::run(&data, &database, command, &mut std::io::stdout().lock()).await
 }
 
 async fn keys(data: PathBuf, command: KeysCommand) -> Result<(), tickets::Error> {
