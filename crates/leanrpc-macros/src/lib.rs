@@ -7,6 +7,7 @@
 mod ast;
 mod attr;
 mod case;
+mod client;
 mod errors;
 mod expand;
 mod valid;

@@ -255,3 +255,27 @@ pub mod schema {
         }
     }
 }
+
+/// The client side of `#[rpc_service(client)]`; only with the `client` feature.
+#[cfg(feature = "client")]
+pub mod client {
+    pub use leanrpc_client::__macro::*;
+    pub use leanrpc_client::{Call, Client, Notification};
+
+    /// Fails to compile, with its message, for a method returning an alias of `Result`: the
+    /// client cannot name its `Ok` type.
+    pub fn not_a_result_alias<K: PlainReturn>(_: K) {}
+
+    /// Implemented by the tag of return types that are not `Result`s.
+    #[diagnostic::on_unimplemented(
+        message = "`#[rpc_service(client)]` cannot see the `Ok` type through an alias of `Result`",
+        label = "the client method would return this alias's `Ok` type, which the macro cannot name",
+        note = "spell the return type out as `Result<T, E>` (e.g. `Result<Ticket, MyError>`), or drop `client`"
+    )]
+    pub trait PlainReturn {}
+
+    impl PlainReturn for super::ValueTag {}
+}
+
+/// Passes the generated client through, or explains that it needs the `client` feature.
+pub use crate::__leanrpc_client_items as client_items;
