@@ -58,11 +58,14 @@ pub(crate) fn generate(service: &Service<'_>) -> TokenStream {
     quote! {
         ::leanrpc::__private::client_items! {
             #[doc = #struct_doc]
-            #[derive(Debug, Clone)]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+            #[allow(dead_code)]
             pub struct #name {
                 client: #client,
             }
 
+            // A generated API: a program that calls some of the methods is not at fault.
+            #[allow(dead_code)]
             impl #name {
                 /// The service segment of the method names (empty: served at the root).
                 pub const SERVICE: &'static str = #service_name;
@@ -131,27 +134,29 @@ fn client_methods(service: &Service<'_>, method: &Method<'_>, service_name: &str
         }
     }
 
-    let (ok, alias_check) = match method.ret {
+    // A return type that is not a spelled-out `Result` may still be an alias of one: checked
+    // apart, so that an alias gets its own error and not also a missing `Deserialize`.
+    let (ok, check) = match method.ret {
         Return::Unit => (quote!(()), TokenStream::new()),
-        Return::Result { ok, .. } => (replace_self(ok.to_token_stream(), self_ty), quote!()),
+        Return::Result { ok, .. } => {
+            let ok_tokens = replace_self(ok.to_token_stream(), self_ty);
+            let decodes = at(ok, quote!(#lr::decodes::<#ok_tokens>));
+            (ok_tokens, quote!(#decodes();))
+        }
         Return::Other(ty) => {
             let ty_tokens = replace_self(ty.to_token_stream(), self_ty);
-            let ret = Ident::new("ret", Span::mixed_site());
             let check = call_at(
                 ty,
-                quote!(#lr::not_a_result_alias),
+                quote!(#lr::check),
                 quote!(),
-                quote!((&#ret).kind()),
+                quote!((&#lr::Returns::<#ty_tokens>::new()).tag()),
             );
             (
-                ty_tokens.clone(),
+                ty_tokens,
                 quote! {
-                    #[allow(dead_code)]
-                    fn __leanrpc_client_check(#ret: ::leanrpc::__private::Ret<#ty_tokens>) {
-                        #[allow(unused_imports)]
-                        use ::leanrpc::__private::{ResultKind as _, ValueKind as _};
-                        #check;
-                    }
+                    #[allow(unused_imports)]
+                    use #lr::{ReturnsResult as _, ReturnsValue as _};
+                    #check;
                 },
             )
         }
@@ -201,7 +206,7 @@ fn client_methods(service: &Service<'_>, method: &Method<'_>, service_name: &str
         #[doc = ""]
         #[doc = #call_doc]
         pub fn #ident(&self, #(#inputs),*) -> ::leanrpc::client::Call<#ok> {
-            #alias_check
+            #check
             #build
             #make_call
         }
