@@ -6,6 +6,7 @@
 //! the [`App`] so that both HTTP stacks (axum in `main.rs`, plain hyper in `examples/hyper-server`)
 //! serve exactly the same thing.
 
+pub mod call;
 pub mod db;
 mod lenient;
 pub mod model;
@@ -22,7 +23,9 @@ use leanrpc_keys::{
 };
 
 pub use db::Db;
-pub use service::{Clients, Comments, Projects, Sprints, Tickets, Timesheets, Users};
+pub use service::{
+    Clients, Comments, Projects, ProjectsClient, Sprints, Tickets, TicketsClient, Timesheets, Users,
+};
 
 /// The namespace every method name starts with, as in Leantime.
 pub const NAMESPACE: &str = "leantime.rpc";

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use leanrpc::{Caller, RpcError, rpc_service};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Checked, caller_user, date_field, known_user, page, required, scope};
 use crate::db::{self, Db};
@@ -12,7 +12,7 @@ use crate::model::tickets::{EFFORTS, MILESTONE, PRIORITIES, STATUSES, TYPES};
 use crate::model::{SearchCriteria, Ticket, TicketValues};
 
 /// A status as `getStatusLabels` describes it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusInfo {
     /// The label.
@@ -267,7 +267,7 @@ fn check_refs(
     Ok(None)
 }
 
-#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore")]
+#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore", client)]
 impl Tickets {
     /// Leantime's statuses keyed by id: `{"3": {"name": "New", "class", "statusType",
     /// "kanbanCol", "sortKey"}, ...}` (the same for every project here).
