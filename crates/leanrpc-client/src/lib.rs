@@ -13,6 +13,29 @@
 //! with it: [`HttpTransport`] (reqwest; POST or GET, `x-api-key`, timeouts, connection reuse)
 //! and [`InProcess`] (a [`Server`](leanrpc_core::Server) in the same process, for tests).
 //! Errors are [`ClientError`]s, which keep the server's JSON-RPC code, message and data.
+//!
+//! ```
+//! use leanrpc::client::{Client, InProcess};
+//! use leanrpc::{Caller, RpcError, Server, rpc_service};
+//!
+//! struct Tickets;
+//!
+//! #[rpc_service("tickets", client)]
+//! impl Tickets {
+//!     /// Returns one ticket's title.
+//!     fn get_ticket(&self, caller: Option<&Caller>, id: i64) -> Result<String, RpcError> {
+//!         let _ = caller;
+//!         if id == 1 { Ok("First".into()) } else { Err(RpcError::not_found()) }
+//!     }
+//! }
+//!
+//! # futures_executor::block_on(async {
+//! let server = Server::builder().namespace("leantime.rpc").service(Tickets).build().unwrap();
+//! let tickets = TicketsClient::new(Client::new(InProcess::new(server), "leantime.rpc"));
+//! assert_eq!(tickets.get_ticket(1).await.unwrap(), "First");
+//! assert_eq!(tickets.get_ticket(2).await.unwrap_err().code(), Some(-32002));
+//! # });
+//! ```
 
 mod answer;
 mod batch;
