@@ -128,6 +128,7 @@ pub(crate) fn batch(
 }
 
 /// The JSON-RPC error in the body of an HTTP refusal (a 401, 429, ...), if it holds one.
+#[cfg(feature = "http")]
 pub(crate) fn error_of(body: &[u8]) -> Option<RpcError> {
     let response: Response<'_> = serde_json::from_slice(body).ok()?;
     response.error.map(ErrorObject::into_rpc)

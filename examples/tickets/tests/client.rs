@@ -66,7 +66,7 @@ async fn typed_calls_round_trip(method: HttpMethod) {
         ..SearchCriteria::default()
     };
     let listed = tickets.get_all(Some(open.clone()), Some(10)).await.unwrap();
-    assert_eq!(listed, [ticket.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&ticket));
     assert!(tickets.mark_ticket_done(id).await.unwrap());
     assert!(tickets.get_all(Some(open), None).await.unwrap().is_empty());
     let done = SearchCriteria {
