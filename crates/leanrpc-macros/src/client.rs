@@ -227,3 +227,56 @@ fn client_methods(service: &Service<'_>, method: &Method<'_>, service_name: &str
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use crate::expand::rpc_service;
+
+    #[test]
+    fn client_key_adds_a_client_struct_with_one_method_per_exported_method() {
+        let out = rpc_service(
+            quote!("tickets", client),
+            quote! {
+                impl Tickets {
+                    /// Doc.
+                    async fn get_ticket(&self, c: &Caller, id: i64) -> Result<T, E> {}
+                    fn touch(&self, #[rpc(name = "n")] count: Option<u8>) {}
+                    #[rpc(skip)]
+                    fn helper(&self) {}
+                }
+            },
+        )
+        .to_string();
+        assert!(out.contains("client_items !"), "{out}");
+        assert!(out.contains("pub struct TicketsClient"), "{out}");
+        assert!(
+            out.contains("pub fn get_ticket (& self , id : i64)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pub fn touch (& self , count : Option < u8 >)"),
+            "{out}"
+        );
+        assert!(out.contains("pub fn notify_touch"), "{out}");
+        assert!(out.contains("\"getTicket\""), "{out}");
+        assert!(out.contains("\"n\""), "{out}");
+        assert!(
+            !out.contains("fn helper (& self) -> :: leanrpc :: client"),
+            "{out}"
+        );
+        assert!(!out.contains("notify_get_ticket"), "{out}");
+    }
+
+    #[test]
+    fn without_the_key_there_is_no_client() {
+        let out = rpc_service(
+            quote!("tickets"),
+            quote!(impl Tickets { fn get(&self) -> i64 { 1 } }),
+        )
+        .to_string();
+        assert!(!out.contains("client_items"), "{out}");
+        assert!(!out.contains("TicketsClient"), "{out}");
+    }
+}
