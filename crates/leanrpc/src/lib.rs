@@ -75,3 +75,33 @@ pub use leanrpc_reference as reference;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+
+/// Typed clients: the [`leanrpc-client`](leanrpc_client) crate, behind the `client` feature.
+///
+/// `#[rpc_service("tickets", client)]` generates a `TicketsClient` beside the service; see
+/// [`Client`](client::Client).
+#[cfg(feature = "client")]
+pub use leanrpc_client as client;
+
+/// Passes the client `#[rpc_service(..., client)]` generates through when the `client`
+/// feature is on.
+#[cfg(feature = "client")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __leanrpc_client_items {
+    ($($items:tt)*) => { $($items)* };
+}
+
+/// Explains, once, that the `client` key needs the `client` feature.
+#[cfg(not(feature = "client"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __leanrpc_client_items {
+    ($($items:tt)*) => {
+        ::core::compile_error!(
+            "`#[rpc_service(..., client)]` needs the `client` feature of leanrpc: \
+             `leanrpc = { version = \"0.1\", features = [\"client\"] }` in Cargo.toml \
+             (or remove `client` from the attribute)"
+        );
+    };
+}

@@ -9,6 +9,7 @@
 //! The services ([`service`]) keep their data in a [`store::Store`]; [`db`] implements it on
 //! SQLite (the default), [`pg`] on PostgreSQL (`--database postgres://...`).
 
+pub mod call;
 pub mod db;
 mod lenient;
 pub mod model;
@@ -29,7 +30,9 @@ use leanrpc_keys::{
 
 pub use db::Db;
 pub use pg::PgDb;
-pub use service::{Clients, Comments, Projects, Sprints, Tickets, Timesheets, Users};
+pub use service::{
+    Clients, Comments, Projects, ProjectsClient, Sprints, Tickets, TicketsClient, Timesheets, Users,
+};
 pub use store::Store;
 
 /// The namespace every method name starts with, as in Leantime.

@@ -3,6 +3,7 @@
 //! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
 //! API keys and `tickets users ...` people in the same data directory (or, with
 //! `--database postgres://...`, the same database), also while the server runs.
+//! `tickets call ...` calls a running server with the generated Rust client.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -42,6 +43,13 @@ enum Command {
         #[command(subcommand)]
         command: tickets::users::UsersCommand,
     },
+    /// Call a running server: `tickets call getTicket --id 1`, or any method as
+    /// `tickets call SERVICE.METHOD --param KEY=VALUE ...` (key in TICKETS_API_KEY).
+    #[command(
+        after_help = "Any other method: tickets call SERVICE.METHOD [--param KEY=VALUE]... \
+                            [--params JSON], e.g. tickets call tickets.getAll --param limit=5"
+    )]
+    Call(tickets::call::CallArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,6 +103,7 @@ async fn main() -> std::process::ExitCode {
             database,
             command,
         } => users(data, database, command).await,
+        Command::Call(args) => tickets::call::run(args, &mut std::io::stdout().lock()).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -18,9 +18,9 @@ mod users;
 
 pub use clients::Clients;
 pub use comments::Comments;
-pub use projects::Projects;
+pub use projects::{Projects, ProjectsClient};
 pub use sprints::Sprints;
-pub use tickets::{StatusInfo, Tickets};
+pub use tickets::{StatusInfo, Tickets, TicketsClient};
 pub use timesheets::Timesheets;
 pub use users::Users;
 

@@ -51,7 +51,7 @@ fn normalize(mut v: ProjectValues) -> Result<ProjectValues, RpcError> {
     Ok(v)
 }
 
-#[rpc_service("projects", min_role = "readonly", unknown_params = "ignore")]
+#[rpc_service("projects", min_role = "readonly", unknown_params = "ignore", client)]
 impl Projects {
     /// Creates a project from `values` (`name` required; `clientId` defaults to client 1) and
     /// returns its id. Keys limited to some projects cannot create one.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use leanrpc::{Caller, RpcError, rpc_service};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{caller_user, date_field, known_user, page, required, scope};
 use crate::model::tickets::{EFFORTS, MILESTONE, PRIORITIES, STATUSES, TYPES};
@@ -12,7 +12,7 @@ use crate::model::{SearchCriteria, Ticket, TicketValues};
 use crate::store::Store;
 
 /// A status as `getStatusLabels` describes it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusInfo {
     /// The label.
@@ -208,7 +208,7 @@ fn normalize(mut v: TicketValues) -> Result<TicketValues, RpcError> {
     Ok(v)
 }
 
-#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore")]
+#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore", client)]
 impl Tickets {
     /// Leantime's statuses keyed by id: `{"3": {"name": "New", "class", "statusType",
     /// "kanbanCol", "sortKey"}, ...}` (the same for every project here).
