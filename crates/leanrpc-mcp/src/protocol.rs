@@ -29,7 +29,8 @@
 //!
 //! Under 2026-07-28, as the specification maps it: -32700, -32600, -32602, -32020, -32021 and
 //! -32022 are 400, -32601 is 404, anything else 200. Under the handshake revisions a JSON-RPC
-//! error is 200, except a body that is not one request (-32700, -32600: 400).
+//! error is 200, except a request that is not well-formed or names a revision not served
+//! (-32700, -32600, -32022: 400).
 
 use std::borrow::Cow;
 
@@ -327,7 +328,10 @@ pub(crate) async fn handle(
                     | code::UNSUPPORTED_PROTOCOL_VERSION,
                 ) => 400,
                 (Era::Modern, code::METHOD_NOT_FOUND) => 404,
-                (Era::Handshake, code::UNSUPPORTED_PROTOCOL_VERSION) => 400,
+                (
+                    Era::Handshake,
+                    code::PARSE_ERROR | code::INVALID_REQUEST | code::UNSUPPORTED_PROTOCOL_VERSION,
+                ) => 400,
                 _ => 200,
             };
             Reply::json(

@@ -211,7 +211,7 @@ fn accepts_json(headers: &HeaderMap) -> bool {
             let refused = parts.any(|p| {
                 p.split_once('=').is_some_and(|(k, v)| {
                     k.trim().eq_ignore_ascii_case("q")
-                        && v.trim().trim_end_matches('0').trim_end_matches('.') == "0"
+                        && v.trim().parse::<f64>().is_ok_and(|q| q == 0.0)
                 })
             });
             !refused
