@@ -287,11 +287,11 @@ impl McpBuilder {
                 return Err(BuildError::Origin(origin.clone()));
             }
         }
-        let max_body_bytes = self.server.limits().max_body_bytes;
         let view = RegistryView::new(self.server, self.auth).map_err(|e| match e {
             ViewError::NoAuthenticator => BuildError::NoAuthenticator,
         })?;
         let catalog = Catalog::build(&view).map_err(BuildError::Tool)?;
+        let max_body_bytes = view.max_body_bytes();
         let mut server_info = json!({ "name": self.name, "version": self.version });
         if let Some(title) = &self.title {
             server_info["title"] = json!(title);

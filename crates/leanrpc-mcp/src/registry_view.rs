@@ -165,6 +165,11 @@ impl RegistryView {
         })
     }
 
+    /// The largest request body the server accepts, which the MCP endpoint applies too.
+    pub(crate) fn max_body_bytes(&self) -> usize {
+        self.server.limits().max_body_bytes
+    }
+
     /// Every mounted method, in mounting order.
     pub(crate) fn methods(&self) -> &[MethodView] {
         &self.methods
