@@ -48,7 +48,11 @@ fn main() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    server_runtime.spawn(leanrpc_axum::serve(listener, router, std::future::pending()));
+    server_runtime.spawn(leanrpc_axum::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
 
     let client_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -83,7 +87,10 @@ fn main() {
                 .expect("JSON")
         })
     };
-    let project = json_of(rpc("projects.addProject", json!({"values": {"name": "Bench"}})));
+    let project = json_of(rpc(
+        "projects.addProject",
+        json!({"values": {"name": "Bench"}}),
+    ));
     assert_eq!(project["result"], 1, "{project}");
     let ticket = json_of(rpc(
         "tickets.addTicket",
@@ -92,9 +99,10 @@ fn main() {
     ));
     assert_eq!(ticket["result"], 1, "{ticket}");
 
-    let jsonrpc_body = json!({"jsonrpc": "2.0", "id": 1, "method": "leantime.rpc.tickets.getTicket",
+    let jsonrpc_body =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "leantime.rpc.tickets.getTicket",
                               "params": {"id": 1}})
-    .to_string();
+        .to_string();
     let mcp_body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
                           "params": {"name": "tickets_getTicket", "arguments": {"id": 1}}})
     .to_string();
@@ -116,7 +124,10 @@ fn main() {
     };
     let direct = json_of(jsonrpc_request());
     let tool = json_of(mcp_request());
-    assert_eq!(direct["result"]["headline"], "Fix the login page", "{direct}");
+    assert_eq!(
+        direct["result"]["headline"], "Fix the login page",
+        "{direct}"
+    );
     assert_eq!(
         tool["result"]["structuredContent"], direct["result"],
         "the tool answers what the method answers: {tool}"

@@ -275,14 +275,9 @@ impl McpBuilder {
             return Err(BuildError::Path(self.path));
         }
         for origin in &self.allowed_origins {
-            let valid = origin
-                .split_once("://")
-                .is_some_and(|(scheme, rest)| {
-                    !scheme.is_empty()
-                        && !rest.is_empty()
-                        && !rest.trim_end_matches('/').contains('/')
-                })
-                && !origin.chars().any(|c| c.is_whitespace() || c.is_control());
+            let valid = origin.split_once("://").is_some_and(|(scheme, rest)| {
+                !scheme.is_empty() && !rest.is_empty() && !rest.trim_end_matches('/').contains('/')
+            }) && !origin.chars().any(|c| c.is_whitespace() || c.is_control());
             if !valid {
                 return Err(BuildError::Origin(origin.clone()));
             }

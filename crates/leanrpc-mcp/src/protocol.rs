@@ -250,7 +250,9 @@ pub(crate) async fn handle(
     let meta_version = params.and_then(meta_version);
     let era = if method == "initialize" {
         Era::Handshake
-    } else if method == "server/discover" || meta_version.is_some() || header_version == Some(MODERN)
+    } else if method == "server/discover"
+        || meta_version.is_some()
+        || header_version == Some(MODERN)
     {
         Era::Modern
     } else {
@@ -290,9 +292,7 @@ pub(crate) async fn handle(
             out.push(b'}');
             let mut reply = Reply::json(200, out);
             if let Some(RateStatus::Limited { limit, remaining }) = rate {
-                reply
-                    .headers
-                    .push(("x-ratelimit-limit", limit.to_string()));
+                reply.headers.push(("x-ratelimit-limit", limit.to_string()));
                 reply
                     .headers
                     .push(("x-ratelimit-remaining", remaining.to_string()));
@@ -313,7 +313,9 @@ pub(crate) async fn handle(
             );
             reply.headers.push(("retry-after", retry_after.to_string()));
             reply.headers.push(("x-ratelimit-limit", limit.to_string()));
-            reply.headers.push(("x-ratelimit-remaining", "0".to_owned()));
+            reply
+                .headers
+                .push(("x-ratelimit-remaining", "0".to_owned()));
             reply
         }
         Err(Refused::Failure(failure)) => {
@@ -336,7 +338,12 @@ pub(crate) async fn handle(
             };
             Reply::json(
                 status,
-                error_body(Some(id), failure.code, &failure.message, failure.data.as_ref()),
+                error_body(
+                    Some(id),
+                    failure.code,
+                    &failure.message,
+                    failure.data.as_ref(),
+                ),
             )
         }
     }
@@ -409,10 +416,12 @@ fn initialize(
     if let Some(header) = header_version
         && header != params.protocol_version
     {
-        return Err(Failure::new(code::INVALID_REQUEST, "Invalid Request").data(json!(format!(
-            "the MCP-Protocol-Version header ({header}) does not match protocolVersion ({})",
-            params.protocol_version
-        ))));
+        return Err(
+            Failure::new(code::INVALID_REQUEST, "Invalid Request").data(json!(format!(
+                "the MCP-Protocol-Version header ({header}) does not match protocolVersion ({})",
+                params.protocol_version
+            ))),
+        );
     }
     let version = HANDSHAKE
         .iter()
@@ -463,8 +472,11 @@ fn list_tools(
                 .data(json!("tools/list takes an object of params"))
         })?;
         if params.cursor.is_some() {
-            return Err(Failure::new(code::INVALID_PARAMS, "Invalid params")
-                .data(json!("unknown cursor: every tool is listed on the first page")));
+            return Err(
+                Failure::new(code::INVALID_PARAMS, "Invalid params").data(json!(
+                    "unknown cursor: every tool is listed on the first page"
+                )),
+            );
         }
     }
     let visible = inner
@@ -714,7 +726,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         } as u32)
     }
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
@@ -804,10 +816,16 @@ mod tests {
     #[test]
     fn ids_must_be_strings_or_numbers() {
         for ok in ["1", "-2", "\"a\"", "0.5"] {
-            assert!(is_valid_id(&RawValue::from_string(ok.into()).unwrap()), "{ok}");
+            assert!(
+                is_valid_id(&RawValue::from_string(ok.into()).unwrap()),
+                "{ok}"
+            );
         }
         for bad in ["null", "true", "{}", "[]"] {
-            assert!(!is_valid_id(&RawValue::from_string(bad.into()).unwrap()), "{bad}");
+            assert!(
+                !is_valid_id(&RawValue::from_string(bad.into()).unwrap()),
+                "{bad}"
+            );
         }
     }
 }

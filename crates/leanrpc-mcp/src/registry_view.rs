@@ -198,7 +198,9 @@ impl RegistryView {
         };
         match auth.authenticate(Credentials { api_key, peer }).await {
             Ok(caller) => Ok(Some(caller)),
-            Err(AuthError::RateLimited { retry_after }) => Err(Refusal::RateLimited { retry_after }),
+            Err(AuthError::RateLimited { retry_after }) => {
+                Err(Refusal::RateLimited { retry_after })
+            }
             Err(error) => {
                 tracing::debug!(?error, ?peer, "MCP: authentication failed");
                 Err(Refusal::Unauthorized)

@@ -235,7 +235,11 @@ pub(crate) fn is_delete(method: &MethodView) -> bool {
 /// The first sentence (or paragraph line) of a doc comment.
 fn summary(doc: &str) -> String {
     let first = doc.split("\n\n").next().unwrap_or(doc);
-    let line = first.split('\n').map(str::trim).collect::<Vec<_>>().join(" ");
+    let line = first
+        .split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
     match line.find(". ") {
         Some(end) => line[..=end].to_owned(),
         None => line,
@@ -254,7 +258,10 @@ fn input_schema(method: &MethodView) -> Map<String, Value> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for param in &method.params {
-        properties.insert(param.name.to_owned(), defs.adopt(param.schema.clone(), param.name));
+        properties.insert(
+            param.name.to_owned(),
+            defs.adopt(param.schema.clone(), param.name),
+        );
         if param.required {
             required.push(json!(param.name));
         }

@@ -38,7 +38,10 @@ pub(crate) async fn handle(inner: &Inner, request: Request) -> Response {
     if let Some(origin) = parts.headers.get(header::ORIGIN)
         && !inner.origin_allowed(origin.as_bytes())
     {
-        tracing::debug!(?origin, "MCP: refused a request from a browser origin not allowed");
+        tracing::debug!(
+            ?origin,
+            "MCP: refused a request from a browser origin not allowed"
+        );
         return respond(Reply::error(
             403,
             code::INVALID_REQUEST,
@@ -156,7 +159,9 @@ fn api_key(headers: &HeaderMap) -> Result<Option<&[u8]>, &'static str> {
         return Err("send one x-api-key header; this request has several");
     }
     let mut authorization = headers.get_all(header::AUTHORIZATION).iter();
-    let bearer = authorization.next().and_then(|v| bearer_token(v.as_bytes()));
+    let bearer = authorization
+        .next()
+        .and_then(|v| bearer_token(v.as_bytes()));
     if authorization.next().is_some() {
         return Err("send one Authorization header; this request has several");
     }
@@ -172,7 +177,7 @@ fn api_key(headers: &HeaderMap) -> Result<Option<&[u8]>, &'static str> {
 /// The token of `Bearer <token>` (the scheme in any case).
 fn bearer_token(value: &[u8]) -> Option<&[u8]> {
     let (scheme, rest) = value.split_at_checked(6)?;
-    if !scheme.eq_ignore_ascii_case(b"bearer") || !rest.first().is_some_and(|b| *b == b' ') {
+    if !scheme.eq_ignore_ascii_case(b"bearer") || rest.first().is_none_or(|b| *b != b' ') {
         return None;
     }
     let token = rest.trim_ascii();
@@ -306,12 +311,24 @@ mod tests {
             api_key(&headers(&[("authorization", "bearer  k2 ")])),
             Ok(Some(&b"k2"[..]))
         );
-        assert_eq!(api_key(&headers(&[("authorization", "Basic xyz")])), Ok(None));
         assert_eq!(
-            api_key(&headers(&[("x-api-key", "k"), ("authorization", "Bearer k")])),
+            api_key(&headers(&[("authorization", "Basic xyz")])),
+            Ok(None)
+        );
+        assert_eq!(
+            api_key(&headers(&[
+                ("x-api-key", "k"),
+                ("authorization", "Bearer k")
+            ])),
             Ok(Some(&b"k"[..]))
         );
-        assert!(api_key(&headers(&[("x-api-key", "a"), ("authorization", "Bearer b")])).is_err());
+        assert!(
+            api_key(&headers(&[
+                ("x-api-key", "a"),
+                ("authorization", "Bearer b")
+            ]))
+            .is_err()
+        );
         assert!(api_key(&headers(&[("x-api-key", "a"), ("x-api-key", "a")])).is_err());
     }
 
@@ -324,7 +341,10 @@ mod tests {
         )])));
         assert!(accepts_json(&headers(&[("accept", "*/*")])));
         assert!(!accepts_json(&headers(&[("accept", "text/event-stream")])));
-        assert!(!accepts_json(&headers(&[("accept", "application/json;q=0")])));
+        assert!(!accepts_json(&headers(&[(
+            "accept",
+            "application/json;q=0"
+        )])));
         assert!(is_json(Some(&HeaderValue::from_static("application/json"))));
         assert!(is_json(Some(&HeaderValue::from_static(
             "Application/JSON; charset=utf-8"

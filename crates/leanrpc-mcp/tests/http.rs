@@ -98,7 +98,9 @@ impl Authenticator for Keys {
         credentials: Credentials<'a>,
     ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
         let caller = |role, projects: Vec<i64>, scopes: &[&str]| {
-            Ok(Arc::new(leanrpc_test_support::caller(role, projects, scopes)))
+            Ok(Arc::new(leanrpc_test_support::caller(
+                role, projects, scopes,
+            )))
         };
         let result = match credentials.api_key {
             Some(b"owner") => caller(Role::Owner, vec![], &[]),
@@ -192,7 +194,8 @@ fn post(body: impl Into<String>, extra: &[(&str, &str)]) -> Request<Body> {
         .header("accept", "application/json, text/event-stream");
     let mut keyed = false;
     for (name, value) in extra {
-        keyed |= name.eq_ignore_ascii_case("x-api-key") || name.eq_ignore_ascii_case("authorization");
+        keyed |=
+            name.eq_ignore_ascii_case("x-api-key") || name.eq_ignore_ascii_case("authorization");
         builder = builder.header(*name, *value);
     }
     if !keyed {
@@ -231,7 +234,13 @@ async fn modern(service: &McpService, key: &str, method: &str, mut params: Value
 }
 
 /// A handshake-revision request with `MCP-Protocol-Version: version`.
-async fn legacy(service: &McpService, key: &str, version: &str, method: &str, params: Value) -> Answer {
+async fn legacy(
+    service: &McpService,
+    key: &str,
+    version: &str,
+    method: &str,
+    params: Value,
+) -> Answer {
     send(
         service,
         post(
@@ -284,8 +293,14 @@ async fn initialize_answers_the_clients_revision_or_the_newest_with_a_handshake(
         assert_eq!(answer.status, 200, "{offered}: {}", answer.body);
         let result = &answer.body["result"];
         assert_eq!(result["protocolVersion"], answered, "{offered}");
-        assert_eq!(result["capabilities"], json!({"tools": {"listChanged": false}}));
-        assert_eq!(result["serverInfo"], json!({"name": "notes", "version": "9.9.9"}));
+        assert_eq!(
+            result["capabilities"],
+            json!({"tools": {"listChanged": false}})
+        );
+        assert_eq!(
+            result["serverInfo"],
+            json!({"name": "notes", "version": "9.9.9"})
+        );
         assert!(result.get("resultType").is_none(), "{result}");
         assert!(answer.headers.get("mcp-session-id").is_none());
     }
@@ -317,7 +332,10 @@ async fn discover_lists_the_revisions_and_modern_results_carry_their_fields() {
         json!(["2025-06-18", "2025-11-25", "2026-07-28"])
     );
     assert_eq!(result["resultType"], "complete");
-    assert_eq!(result["capabilities"]["tools"], json!({"listChanged": false}));
+    assert_eq!(
+        result["capabilities"]["tools"],
+        json!({"listChanged": false})
+    );
     assert_eq!(
         result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
         "notes"
@@ -340,7 +358,10 @@ async fn discover_lists_the_revisions_and_modern_results_carry_their_fields() {
     .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.body["result"]["resultType"], "complete");
-    assert_eq!(answer.body["result"]["structuredContent"], json!({"result": 2}));
+    assert_eq!(
+        answer.body["result"]["structuredContent"],
+        json!({"result": 2})
+    );
 
     // The same list under a handshake revision has none of them.
     let answer = legacy(&service, "owner", "2025-11-25", "tools/list", json!({})).await;
@@ -356,7 +377,10 @@ async fn modern_requests_are_checked_in_order_meta_headers_revision() {
         &service,
         post(
             request(1, "server/discover", json!({})),
-            &[("mcp-protocol-version", "2026-07-28"), ("mcp-method", "server/discover")],
+            &[
+                ("mcp-protocol-version", "2026-07-28"),
+                ("mcp-method", "server/discover"),
+            ],
         ),
     )
     .await;
@@ -374,11 +398,17 @@ async fn modern_requests_are_checked_in_order_meta_headers_revision() {
         &service,
         post(
             request(2, "tools/list", json!({"_meta": meta()})),
-            &[("mcp-protocol-version", "2026-07-28"), ("mcp-method", "tools/call")],
+            &[
+                ("mcp-protocol-version", "2026-07-28"),
+                ("mcp-method", "tools/call"),
+            ],
         ),
     )
     .await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (400, json!(-32020)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (400, json!(-32020))
+    );
     // No version header at all.
     let answer = send(
         &service,
@@ -388,7 +418,10 @@ async fn modern_requests_are_checked_in_order_meta_headers_revision() {
         ),
     )
     .await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (400, json!(-32020)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (400, json!(-32020))
+    );
     // Mcp-Name disagrees with the tool called.
     let mut params = json!({"name": "notes_count", "arguments": {}, "_meta": meta()});
     params["_meta"] = meta();
@@ -404,7 +437,10 @@ async fn modern_requests_are_checked_in_order_meta_headers_revision() {
         ),
     )
     .await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (400, json!(-32020)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (400, json!(-32020))
+    );
     // A revision this server does not speak, named in the body and the header alike.
     let mut unknown = meta();
     unknown["io.modelcontextprotocol/protocolVersion"] = json!("2099-01-01");
@@ -412,14 +448,20 @@ async fn modern_requests_are_checked_in_order_meta_headers_revision() {
         &service,
         post(
             request(5, "server/discover", json!({"_meta": unknown})),
-            &[("mcp-protocol-version", "2099-01-01"), ("mcp-method", "server/discover")],
+            &[
+                ("mcp-protocol-version", "2099-01-01"),
+                ("mcp-method", "server/discover"),
+            ],
         ),
     )
     .await;
     assert_eq!(answer.status, 400);
     assert_eq!(answer.body["error"]["code"], -32022);
     assert_eq!(answer.body["error"]["data"]["requested"], "2099-01-01");
-    assert_eq!(answer.body["error"]["data"]["supported"], json!(SUPPORTED_VERSIONS));
+    assert_eq!(
+        answer.body["error"]["data"]["supported"],
+        json!(SUPPORTED_VERSIONS)
+    );
     // A repeated routing header.
     let answer = send(
         &service,
@@ -433,7 +475,10 @@ async fn modern_requests_are_checked_in_order_meta_headers_revision() {
         ),
     )
     .await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (400, json!(-32020)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (400, json!(-32020))
+    );
 }
 
 #[tokio::test]
@@ -442,7 +487,10 @@ async fn an_unknown_version_header_is_400_with_the_supported_list() {
     let answer = legacy(&service, "owner", "2024-01-01", "tools/list", json!({})).await;
     assert_eq!(answer.status, 400);
     assert_eq!(answer.body["error"]["code"], -32022);
-    assert_eq!(answer.body["error"]["data"]["supported"], json!(SUPPORTED_VERSIONS));
+    assert_eq!(
+        answer.body["error"]["data"]["supported"],
+        json!(SUPPORTED_VERSIONS)
+    );
     // The same on a notification.
     let notification = json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string();
     let answer = send(
@@ -450,19 +498,31 @@ async fn an_unknown_version_header_is_400_with_the_supported_list() {
         post(notification, &[("mcp-protocol-version", "nonsense")]),
     )
     .await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (400, json!(-32022)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (400, json!(-32022))
+    );
 }
 
 #[tokio::test]
 async fn unknown_methods_are_404_under_2026_and_in_band_before() {
     let service = mcp();
     let answer = modern(&service, "owner", "resources/list", json!({})).await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (404, json!(-32601)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (404, json!(-32601))
+    );
     let answer = legacy(&service, "owner", "2025-06-18", "resources/list", json!({})).await;
-    assert_eq!((answer.status, answer.body["error"]["code"].clone()), (200, json!(-32601)));
+    assert_eq!(
+        (answer.status, answer.body["error"]["code"].clone()),
+        (200, json!(-32601))
+    );
     // ping is a handshake-revision method.
     let answer = legacy(&service, "owner", "2025-06-18", "ping", json!({})).await;
-    assert_eq!((answer.status, answer.body["result"].clone()), (200, json!({})));
+    assert_eq!(
+        (answer.status, answer.body["result"].clone()),
+        (200, json!({}))
+    );
     let answer = modern(&service, "owner", "ping", json!({})).await;
     assert_eq!(answer.status, 404);
 }
@@ -470,9 +530,17 @@ async fn unknown_methods_are_404_under_2026_and_in_band_before() {
 #[tokio::test]
 async fn notifications_are_accepted_with_202_and_no_body() {
     let service = mcp();
-    for method in ["notifications/initialized", "notifications/cancelled", "anything/else"] {
+    for method in [
+        "notifications/initialized",
+        "notifications/cancelled",
+        "anything/else",
+    ] {
         let body = json!({"jsonrpc": "2.0", "method": method, "params": {}}).to_string();
-        let answer = send(&service, post(body, &[("mcp-protocol-version", "2025-11-25")])).await;
+        let answer = send(
+            &service,
+            post(body, &[("mcp-protocol-version", "2025-11-25")]),
+        )
+        .await;
         assert_eq!(answer.status, 202, "{method}");
         assert_eq!(answer.body, Value::Null);
     }
@@ -484,22 +552,41 @@ async fn batches_responses_and_malformed_bodies_are_400_with_a_json_rpc_error() 
     let cases = [
         (format!("[{}]", request(1, "tools/list", json!({}))), -32600),
         ("  [ ]".to_owned(), -32600),
-        ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":".to_owned(), -32700),
+        (
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":".to_owned(),
+            -32700,
+        ),
         ("not json".to_owned(), -32700),
         ("\"a string\"".to_owned(), -32600),
         (r#"{"jsonrpc":"2.0","id":1,"result":{}}"#.to_owned(), -32600),
-        (r#"{"jsonrpc":"1.0","id":1,"method":"tools/list"}"#.to_owned(), -32600),
-        (r#"{"jsonrpc":"2.0","id":null,"method":"tools/list"}"#.to_owned(), -32600),
-        (r#"{"jsonrpc":"2.0","id":{},"method":"tools/list"}"#.to_owned(), -32600),
+        (
+            r#"{"jsonrpc":"1.0","id":1,"method":"tools/list"}"#.to_owned(),
+            -32600,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":null,"method":"tools/list"}"#.to_owned(),
+            -32600,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":{},"method":"tools/list"}"#.to_owned(),
+            -32600,
+        ),
         (r#"{"jsonrpc":"2.0","id":1,"method":7}"#.to_owned(), -32600),
-        (r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/list"}"#.to_owned(), -32600),
+        (
+            r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/list"}"#.to_owned(),
+            -32600,
+        ),
         (format!("{}{}", "[".repeat(5000), "]".repeat(5000)), -32600),
     ];
     for (body, code) in cases {
         let shown = body.chars().take(60).collect::<String>();
         let answer = send(&service, post(body, &[])).await;
         assert_eq!(answer.status, 400, "{shown}: {}", answer.body);
-        assert_eq!(answer.body["error"]["code"], code, "{shown}: {}", answer.body);
+        assert_eq!(
+            answer.body["error"]["code"], code,
+            "{shown}: {}",
+            answer.body
+        );
         assert_eq!(answer.body["jsonrpc"], "2.0");
         assert!(answer.body.get("id").is_some());
     }
@@ -525,17 +612,33 @@ async fn huge_arguments_are_refused_with_a_well_formed_413() {
         .build()
         .unwrap();
     let big = "x".repeat(10_000);
-    let body = request(1, "tools/call", json!({"name": "notes_search", "arguments": {"text": big}}));
+    let body = request(
+        1,
+        "tools/call",
+        json!({"name": "notes_search", "arguments": {"text": big}}),
+    );
     let answer = send(&service, post(body, &[])).await;
     assert_eq!(answer.status, 413);
     assert_eq!(answer.body["error"]["code"], -32600);
-    assert!(answer.body["error"]["data"].as_str().unwrap().contains("4096"));
+    assert!(
+        answer.body["error"]["data"]
+            .as_str()
+            .unwrap()
+            .contains("4096")
+    );
     // Just under the limit is served.
     let text = "y".repeat(3900);
-    let body = request(1, "tools/call", json!({"name": "notes_search", "arguments": {"text": text}}));
+    let body = request(
+        1,
+        "tools/call",
+        json!({"name": "notes_search", "arguments": {"text": text}}),
+    );
     let answer = send(&service, post(body, &[])).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    assert_eq!(answer.body["result"]["structuredContent"]["result"][0], text);
+    assert_eq!(
+        answer.body["result"]["structuredContent"]["result"][0],
+        text
+    );
 }
 
 #[tokio::test]
@@ -551,7 +654,12 @@ async fn keys_are_required_and_taken_from_either_header() {
     assert_eq!(answer.status, 401);
     assert_eq!(answer.headers["www-authenticate"], r#"Bearer realm="mcp""#);
     assert_eq!(answer.body["error"]["code"], -32001);
-    assert!(answer.body["error"]["data"].as_str().unwrap().contains("Bearer"));
+    assert!(
+        answer.body["error"]["data"]
+            .as_str()
+            .unwrap()
+            .contains("Bearer")
+    );
     // A bad key, either way.
     for header in [("x-api-key", "nope"), ("authorization", "Bearer nope")] {
         let answer = send(&service, post(list.clone(), &[header])).await;
@@ -587,7 +695,11 @@ async fn keys_are_required_and_taken_from_either_header() {
 async fn browser_origins_must_be_allowed() {
     let service = mcp();
     let list = request(1, "tools/list", json!({}));
-    for origin in ["https://evil.example", "null", "https://app.example.com.evil.example"] {
+    for origin in [
+        "https://evil.example",
+        "null",
+        "https://app.example.com.evil.example",
+    ] {
         let answer = send(&service, post(list.clone(), &[("origin", origin)])).await;
         assert_eq!(answer.status, 403, "{origin}");
         assert_eq!(answer.body["error"]["code"], -32600);
@@ -595,7 +707,10 @@ async fn browser_origins_must_be_allowed() {
     // Refused before the key is looked at.
     let answer = send(
         &service,
-        post(list.clone(), &[("origin", "https://evil.example"), ("x-api-key", "nope")]),
+        post(
+            list.clone(),
+            &[("origin", "https://evil.example"), ("x-api-key", "nope")],
+        ),
     )
     .await;
     assert_eq!(answer.status, 403);
@@ -605,7 +720,10 @@ async fn browser_origins_must_be_allowed() {
     }
     assert!(matches!(
         McpService::builder(server(None))
-            .authenticator(Keys { charged: Arc::new(AtomicUsize::new(0)), limit: 1 })
+            .authenticator(Keys {
+                charged: Arc::new(AtomicUsize::new(0)),
+                limit: 1
+            })
             .allowed_origins(["app.example.com"])
             .build(),
         Err(BuildError::Origin(_))
@@ -671,14 +789,29 @@ async fn tools_list_shows_what_the_key_may_call() {
     let owner = tool_names(&legacy(&service, "owner", "2025-11-25", "tools/list", json!({})).await);
     assert_eq!(
         owner,
-        ["notes_getNote", "notes_count", "notes_addNote", "notes_deleteNote", "notes_search"]
+        [
+            "notes_getNote",
+            "notes_count",
+            "notes_addNote",
+            "notes_deleteNote",
+            "notes_search"
+        ]
     );
-    let reader = tool_names(&legacy(&service, "reader", "2025-11-25", "tools/list", json!({})).await);
+    let reader =
+        tool_names(&legacy(&service, "reader", "2025-11-25", "tools/list", json!({})).await);
     assert_eq!(reader, ["notes_getNote", "notes_count", "notes_search"]);
     // An editor without the write scope sees no write tool either.
-    let writer = tool_names(&legacy(&service, "writer", "2025-06-18", "tools/list", json!({})).await);
+    let writer =
+        tool_names(&legacy(&service, "writer", "2025-06-18", "tools/list", json!({})).await);
     assert_eq!(writer, ["notes_getNote", "notes_count", "notes_search"]);
-    let answer = legacy(&service, "owner", "2025-11-25", "tools/list", json!({"cursor": "x"})).await;
+    let answer = legacy(
+        &service,
+        "owner",
+        "2025-11-25",
+        "tools/list",
+        json!({"cursor": "x"}),
+    )
+    .await;
     assert_eq!(answer.body["error"]["code"], -32602);
 }
 
@@ -691,8 +824,18 @@ async fn tools_are_described_from_the_registry() {
 
     let get = tool("notes_getNote");
     assert_eq!(get["title"], "One note");
-    assert!(get["description"].as_str().unwrap().starts_with("One note. Answers -32002"));
-    assert!(get["description"].as_str().unwrap().contains("`app.notes.getNote`"));
+    assert!(
+        get["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("One note. Answers -32002")
+    );
+    assert!(
+        get["description"]
+            .as_str()
+            .unwrap()
+            .contains("`app.notes.getNote`")
+    );
     assert_eq!(
         get["inputSchema"],
         json!({"type": "object", "properties": {"id": {"type": "integer", "format": "int64"}},
@@ -722,12 +865,19 @@ async fn tools_are_described_from_the_registry() {
     let input = &add["inputSchema"];
     assert_eq!(input["required"], json!(["values"]));
     assert_eq!(input["properties"]["values"]["required"], json!(["text"]));
-    assert!(input["properties"]["values"].to_string().contains("#/$defs/Colour"));
+    assert!(
+        input["properties"]["values"]
+            .to_string()
+            .contains("#/$defs/Colour")
+    );
     assert!(input["$defs"]["Colour"].is_object());
     assert!(!input.to_string().contains("#/components"));
     assert_eq!(add["annotations"]["readOnlyHint"], false);
     assert_eq!(add["annotations"]["destructiveHint"], false);
-    assert_eq!(tool("notes_deleteNote")["annotations"]["destructiveHint"], true);
+    assert_eq!(
+        tool("notes_deleteNote")["annotations"]["destructiveHint"],
+        true
+    );
     // A `*:read` scope is still read-only.
     assert_eq!(tool("notes_search")["annotations"]["readOnlyHint"], true);
     for tool in &tools {
@@ -735,13 +885,21 @@ async fn tools_are_described_from_the_registry() {
         assert!(
             !name.is_empty()
                 && name.len() <= 64
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
             "{name}"
         );
     }
     assert_eq!(
         service.tool_names().collect::<Vec<_>>(),
-        ["notes_getNote", "notes_count", "notes_addNote", "notes_deleteNote", "notes_search"]
+        [
+            "notes_getNote",
+            "notes_count",
+            "notes_addNote",
+            "notes_deleteNote",
+            "notes_search"
+        ]
     );
 }
 
@@ -765,7 +923,10 @@ async fn tools_call_answers_results_and_errors_as_tool_results() {
     assert_eq!(answer.status, 200);
     let result = &answer.body["result"];
     assert_eq!(result["isError"], false);
-    assert_eq!(result["structuredContent"], json!({"id": 2, "text": "note 2", "colour": null}));
+    assert_eq!(
+        result["structuredContent"],
+        json!({"id": 2, "text": "note 2", "colour": null})
+    );
     let text: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
     assert_eq!(text, result["structuredContent"]);
     assert_eq!(result["content"][0]["type"], "text");
@@ -785,17 +946,26 @@ async fn tools_call_answers_results_and_errors_as_tool_results() {
     let error = tool_error(&call("owner", "notes_getNote", json!({"id": 1, "extra": 1})).await);
     assert_eq!(error["code"], -32602);
     // The key's role, scopes and projects, checked by the dispatcher.
-    let error = tool_error(&call("reader", "notes_addNote", json!({"values": {"text": "x"}})).await);
+    let error =
+        tool_error(&call("reader", "notes_addNote", json!({"values": {"text": "x"}})).await);
     assert_eq!(error["code"], -32001);
-    let error = tool_error(&call("writer", "notes_addNote", json!({"values": {"text": "x"}})).await);
+    let error =
+        tool_error(&call("writer", "notes_addNote", json!({"values": {"text": "x"}})).await);
     assert_eq!(error["code"], -32001);
-    assert!(error["message"].as_str().unwrap().contains("notes:write"), "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("notes:write"),
+        "{error}"
+    );
     let error = tool_error(&call("reader", "notes_getNote", json!({"id": 2})).await);
     assert_eq!(error["code"], -32001);
     assert_eq!(
-        call("owner", "notes_addNote", json!({"values": {"text": "four", "colour": "red"}}))
-            .await
-            .body["result"]["structuredContent"],
+        call(
+            "owner",
+            "notes_addNote",
+            json!({"values": {"text": "four", "colour": "red"}})
+        )
+        .await
+        .body["result"]["structuredContent"],
         json!({"result": 4})
     );
     // Protocol errors: an unknown tool, arguments that are not an object, no name.
@@ -804,13 +974,30 @@ async fn tools_call_answers_results_and_errors_as_tool_results() {
         json!({"name": "notes_getNote", "arguments": [1]}),
         json!({"arguments": {}}),
     ] {
-        let answer = legacy(&service, "owner", "2025-11-25", "tools/call", params.clone()).await;
+        let answer = legacy(
+            &service,
+            "owner",
+            "2025-11-25",
+            "tools/call",
+            params.clone(),
+        )
+        .await;
         assert_eq!(answer.status, 200, "{params}");
         assert_eq!(answer.body["error"]["code"], -32602, "{params}");
     }
     // No arguments at all is an empty object.
-    let answer = legacy(&service, "owner", "2025-11-25", "tools/call", json!({"name": "notes_count"})).await;
-    assert_eq!(answer.body["result"]["structuredContent"], json!({"result": 2}));
+    let answer = legacy(
+        &service,
+        "owner",
+        "2025-11-25",
+        "tools/call",
+        json!({"name": "notes_count"}),
+    )
+    .await;
+    assert_eq!(
+        answer.body["result"]["structuredContent"],
+        json!({"result": 2})
+    );
 }
 
 #[tokio::test]
@@ -859,9 +1046,16 @@ fn two_methods_with_one_tool_name_fail_the_build() {
     let server = Server::builder().service(Ab).service(A).build().unwrap();
     let error = McpService::builder(server).build().unwrap_err();
     match &error {
-        BuildError::Tool(ToolError::Collision { name, first, second }) => {
+        BuildError::Tool(ToolError::Collision {
+            name,
+            first,
+            second,
+        }) => {
             assert_eq!(name, "a_B_c");
-            assert!(first.contains("Ab::c") && second.contains("A::b_c"), "{first} / {second}");
+            assert!(
+                first.contains("Ab::c") && second.contains("A::b_c"),
+                "{first} / {second}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -886,9 +1080,16 @@ async fn a_server_without_keys_serves_everyone() {
     let service = McpService::builder(server).build().unwrap();
     let request = Request::post("/mcp")
         .header("content-type", "application/json")
-        .body(Body::from(request(1, "tools/call", json!({"name": "notes_count"}))))
+        .body(Body::from(request(
+            1,
+            "tools/call",
+            json!({"name": "notes_count"}),
+        )))
         .unwrap();
     let answer = send(&service, request).await;
     assert_eq!(answer.status, 200);
-    assert_eq!(answer.body["result"]["structuredContent"], json!({"result": 2}));
+    assert_eq!(
+        answer.body["result"]["structuredContent"],
+        json!({"result": 2})
+    );
 }

@@ -17,10 +17,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leanrpc::{KeyStore, Role, Server};
-use leanrpc_mcp::McpService;
 use leanrpc_keys::{
     ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, NewKey, RateLimit, SecretHasher, SqliteStore,
 };
+use leanrpc_mcp::McpService;
 
 pub use db::Db;
 pub use service::{Clients, Comments, Projects, Sprints, Tickets, Timesheets, Users};

@@ -47,15 +47,27 @@ async fn every_method_is_a_tool_with_the_same_keys_and_checks() {
     let owner = server.owner.clone();
     assert_eq!(
         server
-            .ok(&owner, "projects.addProject", json!({"values": {"name": "One"}}))
+            .ok(
+                &owner,
+                "projects.addProject",
+                json!({"values": {"name": "One"}})
+            )
             .await,
         1
     );
     server
-        .ok(&owner, "projects.addProject", json!({"values": {"name": "Two"}}))
+        .ok(
+            &owner,
+            "projects.addProject",
+            json!({"values": {"name": "Two"}}),
+        )
         .await;
     server
-        .ok(&owner, "tickets.addTicket", json!({"values": {"projectId": 2, "headline": "theirs"}}))
+        .ok(
+            &owner,
+            "tickets.addTicket",
+            json!({"values": {"projectId": 2, "headline": "theirs"}}),
+        )
         .await;
     let reader = server.create_key(&["--role", "readonly", "--project", "1", "--name", "r"]);
 
@@ -68,7 +80,10 @@ async fn every_method_is_a_tool_with_the_same_keys_and_checks() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     let (_, _, discovered) = server
-        .post(Some(&owner), r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#)
+        .post(
+            Some(&owner),
+            r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#,
+        )
         .await;
     let discovered = discovered.unwrap()["result"].clone();
     assert_eq!(
@@ -76,7 +91,12 @@ async fn every_method_is_a_tool_with_the_same_keys_and_checks() {
         discovered["methods"].as_array().unwrap().len(),
         "one tool per method the owner may call"
     );
-    for name in ["tickets_getTicket", "tickets_addTicket", "projects_getAll", "tickets_delete"] {
+    for name in [
+        "tickets_getTicket",
+        "tickets_addTicket",
+        "projects_getAll",
+        "tickets_delete",
+    ] {
         assert!(owner_tools.contains(&name), "{name} in {owner_tools:?}");
     }
 
@@ -84,7 +104,11 @@ async fn every_method_is_a_tool_with_the_same_keys_and_checks() {
     let reader_tools = body["result"]["tools"].as_array().unwrap();
     assert!(!reader_tools.is_empty());
     for tool in reader_tools {
-        assert_eq!(tool["annotations"]["readOnlyHint"], true, "{}", tool["name"]);
+        assert_eq!(
+            tool["annotations"]["readOnlyHint"], true,
+            "{}",
+            tool["name"]
+        );
     }
 
     // Leantime's `values` shape, through the same binding and coercion.
@@ -96,9 +120,16 @@ async fn every_method_is_a_tool_with_the_same_keys_and_checks() {
         json!({"name": "tickets_addTicket", "arguments": args}),
     )
     .await;
-    let id = body["result"]["structuredContent"]["result"].as_i64().expect("an id");
-    let ticket = server.ok(&owner, "tickets.getTicket", json!({"id": id})).await;
-    assert_eq!((ticket["headline"].as_str(), ticket["priority"].as_i64()), (Some("over MCP"), Some(2)));
+    let id = body["result"]["structuredContent"]["result"]
+        .as_i64()
+        .expect("an id");
+    let ticket = server
+        .ok(&owner, "tickets.getTicket", json!({"id": id}))
+        .await;
+    assert_eq!(
+        (ticket["headline"].as_str(), ticket["priority"].as_i64()),
+        (Some("over MCP"), Some(2))
+    );
 
     // The reader reads its project's ticket, and not project 2's.
     let (_, _, body) = mcp(
@@ -131,7 +162,12 @@ async fn every_method_is_a_tool_with_the_same_keys_and_checks() {
 
     let (status, headers, _) = mcp(&server, key("lt_nope"), "tools/list", json!({})).await;
     assert_eq!(status, 401);
-    assert!(headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert!(
+        headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
 }
 
 #[tokio::test]
@@ -157,5 +193,8 @@ async fn no_mcp_turns_the_endpoint_off() {
     let (status, _, _) = mcp(&server, key(&server.owner), "tools/list", json!({})).await;
     assert_eq!(status, 404);
     // The JSON-RPC endpoint is unchanged.
-    assert_eq!(server.ok(&server.owner, "projects.getAll", json!({})).await, json!([]));
+    assert_eq!(
+        server.ok(&server.owner, "projects.getAll", json!({})).await,
+        json!([])
+    );
 }
