@@ -47,8 +47,8 @@ pub(crate) async fn handle(inner: &Inner, request: Request) -> Response {
             code::INVALID_REQUEST,
             "Forbidden",
             Some(json!(
-                "requests from this browser origin are not allowed (the server's allowed \
-                 origins list it)"
+                "requests from this browser origin are not allowed: add it to the MCP \
+                 service's allowed origins to let a page on it call"
             )),
         ));
     }
