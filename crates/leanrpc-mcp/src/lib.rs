@@ -3,9 +3,8 @@
 //! tool.
 //!
 //! ```no_run
-//! # async fn run(server: leanrpc_core::Server, auth: impl leanrpc_core::Authenticator) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run(server: leanrpc_core::Server) -> Result<(), Box<dyn std::error::Error>> {
 //! let mcp = leanrpc_mcp::McpService::builder(server.clone())
-//!     .authenticator(auth) // the server's own authenticator (a clone sharing its state)
 //!     .server_info("tickets", "1.0.0")
 //!     .build()?;
 //! let app = leanrpc_axum::router(server).merge(mcp.router()); // POST /mcp
@@ -16,13 +15,15 @@
 //!
 //! - **Tools**: one per mounted method; `tools/list` lists those the calling key's role and
 //!   scopes allow. Names, schemas and annotations: see [`tools`](crate#tools) below.
-//! - **`tools/call`** runs the method through the server's dispatcher: the same binding and
-//!   coercion, role, scope and project checks, call timeout and result limits as a JSON-RPC
-//!   call, and one call charged to the key's rate limit. A result comes back as
+//! - **`tools/call`** runs the method through the server's dispatcher (`Server::invoke`): the
+//!   same binding and coercion, role, scope and project checks, call timeout and result limits
+//!   as a JSON-RPC call, and one call charged to the key's rate limit. A result comes back as
 //!   `structuredContent` and as its JSON text; a JSON-RPC error as `isError: true` with the
 //!   code, message and data in the text (`{"error":{"code":-32602,...}}`).
-//! - **Auth**: the server's API keys, as `x-api-key` or `Authorization: Bearer <key>`; no key
-//!   or a bad one is HTTP 401 with `WWW-Authenticate: Bearer`.
+//! - **Auth**: the server's own authenticator (`Server::authenticator`: one key cache and one
+//!   rate limit per key for both endpoints), with the key from `x-api-key` or
+//!   `Authorization: Bearer <key>` and every request header; no key or a bad one is HTTP 401
+//!   with `WWW-Authenticate: Bearer`.
 //! - **Revisions**: 2026-07-28 (no handshake: `server/discover`, `_meta` on every request, the
 //!   `MCP-Protocol-Version` and `Mcp-Method` headers, `resultType`), 2025-11-25 and 2025-06-18
 //!   (`initialize`, no session). See [`SUPPORTED_VERSIONS`] and the `protocol` module notes.
@@ -55,13 +56,13 @@ use std::task::{Context, Poll};
 use axum::Router;
 use axum::extract::Request;
 use axum::response::Response;
-use leanrpc_core::{Authenticator, Server};
+use leanrpc_core::Server;
 use serde_json::{Value, json};
 
 pub use protocol::SUPPORTED_VERSIONS;
 pub use tools::ToolError;
 
-use registry_view::{RegistryView, ViewError};
+use registry_view::RegistryView;
 use tools::Catalog;
 
 /// Where the MCP endpoint is mounted by default.
@@ -111,8 +112,6 @@ impl Inner {
 pub enum BuildError {
     /// Two methods map to one tool name, or a name is too long.
     Tool(ToolError),
-    /// The server authenticates callers, and no authenticator was given.
-    NoAuthenticator,
     /// The path does not start with `/`.
     Path(String),
     /// An allowed origin is not `scheme://host[:port]`.
@@ -123,11 +122,6 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::Tool(error) => error.fmt(f),
-            BuildError::NoAuthenticator => f.write_str(
-                "the server authenticates callers: give the MCP service the same authenticator \
-                 with McpBuilder::authenticator (a clone of a KeyAuthenticator shares its cache \
-                 and rate limits)",
-            ),
             BuildError::Path(path) => write!(f, "the MCP path `{path}` must start with `/`"),
             BuildError::Origin(origin) => write!(
                 f,
@@ -150,7 +144,6 @@ impl std::error::Error for BuildError {
 /// Builds an [`McpService`].
 pub struct McpBuilder {
     server: Server,
-    auth: Option<Arc<dyn Authenticator>>,
     path: String,
     allowed_origins: Vec<String>,
     name: String,
@@ -175,7 +168,6 @@ impl McpService {
     pub fn builder(server: Server) -> McpBuilder {
         McpBuilder {
             server,
-            auth: None,
             path: DEFAULT_PATH.to_owned(),
             allowed_origins: Vec::new(),
             name: "leanrpc".to_owned(),
@@ -227,14 +219,6 @@ impl tower_service::Service<Request> for McpService {
 }
 
 impl McpBuilder {
-    /// The authenticator the server was built with, so that both endpoints accept the same
-    /// keys and share one cache and one rate limit per key (a `KeyAuthenticator` clone shares
-    /// them). Required when the server authenticates.
-    pub fn authenticator(mut self, auth: impl Authenticator) -> Self {
-        self.auth = Some(Arc::new(auth));
-        self
-    }
-
     /// The path to serve (default [`DEFAULT_PATH`], `/mcp`).
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = path.into();
@@ -282,9 +266,7 @@ impl McpBuilder {
                 return Err(BuildError::Origin(origin.clone()));
             }
         }
-        let view = RegistryView::new(self.server, self.auth).map_err(|e| match e {
-            ViewError::NoAuthenticator => BuildError::NoAuthenticator,
-        })?;
+        let view = RegistryView::new(self.server);
         let catalog = Catalog::build(&view).map_err(BuildError::Tool)?;
         let max_body_bytes = view.max_body_bytes();
         let mut server_info = json!({ "name": self.name, "version": self.version });

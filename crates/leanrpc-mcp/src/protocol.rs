@@ -40,7 +40,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use crate::Inner;
-use crate::registry_view::{CallError, Caller, RATE_LIMITED, RateStatus};
+use crate::registry_view::{Caller, RATE_LIMITED, RateStatus, RpcError};
 
 /// The revision without a handshake (per-request `_meta`, `server/discover`).
 pub(crate) const MODERN: &str = "2026-07-28";
@@ -258,16 +258,24 @@ pub(crate) async fn handle(
     } else {
         Era::Handshake
     };
+    let request = Request {
+        era,
+        method: &method,
+        id,
+        params,
+        headers,
+        header_version,
+    };
     let outcome = match era {
         Era::Modern => match check_modern(&method, params, headers) {
-            Ok(()) => dispatch(inner, era, &method, params, header_version, caller).await,
+            Ok(()) => dispatch(inner, request, caller).await,
             Err(failure) => Err(failure.into()),
         },
         Era::Handshake => match header_version {
             Some(version) if !SUPPORTED_VERSIONS.contains(&version) => {
                 Err(unsupported(version).into())
             }
-            _ => dispatch(inner, era, &method, params, header_version, caller).await,
+            _ => dispatch(inner, request, caller).await,
         },
     };
     match outcome {
@@ -367,20 +375,34 @@ impl From<Failure> for Refused {
     }
 }
 
+/// One request, past the checks of its revision.
+struct Request<'a> {
+    era: Era,
+    method: &'a str,
+    id: &'a RawValue,
+    params: Option<&'a RawValue>,
+    headers: &'a HeaderMap,
+    header_version: Option<&'a str>,
+}
+
 async fn dispatch(
     inner: &Inner,
-    era: Era,
-    method: &str,
-    params: Option<&RawValue>,
-    header_version: Option<&str>,
+    request: Request<'_>,
     caller: Option<&Caller>,
 ) -> Result<Success, Refused> {
+    let Request {
+        era,
+        method,
+        params,
+        header_version,
+        ..
+    } = request;
     let result = match method {
         "initialize" => initialize(inner, params, header_version)?,
         "ping" if era == Era::Handshake => b"{}".to_vec(),
         "server/discover" => discover(inner),
         "tools/list" => list_tools(inner, era, params, caller)?,
-        "tools/call" => return call_tool(inner, params, caller).await,
+        "tools/call" => return call_tool(inner, &request, caller).await,
         _ => {
             return Err(Failure::new(code::METHOD_NOT_FOUND, "Method not found")
                 .data(json!(format!(
@@ -503,7 +525,7 @@ fn list_tools(
 
 async fn call_tool(
     inner: &Inner,
-    params: Option<&RawValue>,
+    request: &Request<'_>,
     caller: Option<&Caller>,
 ) -> Result<Success, Refused> {
     #[derive(Deserialize)]
@@ -513,7 +535,8 @@ async fn call_tool(
         #[serde(borrow, default)]
         arguments: Option<&'a RawValue>,
     }
-    let params: CallParams<'_> = params
+    let params: CallParams<'_> = request
+        .params
         .and_then(|p| serde_json::from_str(p.get()).ok())
         .ok_or_else(|| {
             Failure::new(code::INVALID_PARAMS, "Invalid params").data(json!(
@@ -526,9 +549,9 @@ async fn call_tool(
             .into());
     };
     let arguments = match params.arguments {
-        None => "{}",
-        Some(raw) if raw.get() == "null" => "{}",
-        Some(raw) if raw.get().starts_with('{') => raw.get(),
+        None => None,
+        Some(raw) if raw.get() == "null" => None,
+        Some(raw) if raw.get().starts_with('{') => Some(raw),
         Some(_) => {
             return Err(Failure::new(code::INVALID_PARAMS, "Invalid params")
                 .data(json!("`arguments` must be an object: the params by name"))
@@ -548,7 +571,11 @@ async fn call_tool(
         },
         None => None,
     };
-    let result = match inner.view.invoke(tool.method, arguments, caller).await {
+    let result = match inner
+        .view
+        .invoke(tool.method, arguments, caller, request.id, request.headers)
+        .await
+    {
         Ok(result) => tool_result(result.get(), tool.wraps_result),
         Err(error) => tool_error(&error),
     };
@@ -573,16 +600,13 @@ fn tool_result(result: &str, wrap: bool) -> Vec<u8> {
 }
 
 /// A call the method answered with a JSON-RPC error: a tool result with `isError`, the error's
-/// code, message and data as JSON text, so that the model sees what went wrong and can correct
-/// its arguments.
-fn tool_error(error: &CallError) -> Vec<u8> {
-    let mut object = Map::new();
-    object.insert("code".into(), json!(error.code));
-    object.insert("message".into(), json!(error.message));
-    if let Some(data) = &error.data {
-        object.insert("data".into(), data.clone());
-    }
-    let text = json!({ "error": object }).to_string();
+/// code, message and data as JSON text (`{"error":{"code":...}}`, the error object of a
+/// JSON-RPC answer), so that the model sees what went wrong and can correct its arguments.
+fn tool_error(error: &RpcError) -> Vec<u8> {
+    // Serializing an RpcError cannot fail: its data is already a JSON value.
+    let object = serde_json::to_string(error)
+        .unwrap_or_else(|_| r#"{"code":-32603,"message":"Internal error"}"#.to_owned());
+    let text = format!(r#"{{"error":{object}}}"#);
     serde_json::to_vec(&json!({
         "content": [{ "type": "text", "text": text }],
         "isError": true,
@@ -799,17 +823,16 @@ mod tests {
 
     #[test]
     fn errors_become_tool_results_with_code_and_message() {
-        let out = tool_error(&CallError {
-            code: -32602,
-            message: "Invalid params".into(),
-            data: Some(json!("missing param `id`")),
-        });
+        let out = tool_error(&RpcError::invalid_params("missing param `id`"));
         let value: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(value["isError"], true);
         let text: Value =
             serde_json::from_str(value["content"][0]["text"].as_str().unwrap()).unwrap();
         assert_eq!(text["error"]["code"], -32602);
-        assert_eq!(text["error"]["message"], "Invalid params");
+        assert_eq!(
+            text["error"]["message"],
+            "Invalid params: missing param `id`"
+        );
         assert_eq!(text["error"]["data"], "missing param `id`");
     }
 

@@ -11,19 +11,27 @@
 //!
 //! # Schemas
 //!
+//! Both come from the discovery model, which gives each method's params and result as one
+//! self-contained JSON Schema 2020-12 (`Method::params_schema`,
+//! `Method::result_schema_standalone`: the shared types it uses under `$defs`, every reference
+//! pointing there). Two things are done to them here: the `$schema` keyword is dropped (MCP's
+//! default dialect is 2020-12 already, and a validator that knows only draft-07 by name fails
+//! on it), and a param's or result's own type is written in place rather than referred to
+//! (`values: {"type": "object", ...}`, not `{"$ref": "#/$defs/NewTicket"}`), with the
+//! definitions nothing refers to any more removed.
+//!
 //! `inputSchema` is an object schema with one property per JSON param (its name as clients
-//! send it), the required params in `required`, and `additionalProperties: false` when the
-//! method refuses params it does not declare. Each param's schema is generated on its own and
-//! carries its own definitions; they are moved into the tool's `$defs` (renamed when two
-//! differ under one name) so the schema is self-contained JSON Schema 2020-12, with no
-//! reference outside itself.
+//! send it, its default when it has one), the required params in `required`, and
+//! `additionalProperties: false` when the method refuses params it does not declare.
 //!
 //! MCP requires `outputSchema` to describe an object. A method whose result schema is an object
 //! (`Ticket`) has it as its output schema and its result as `structuredContent`; any other
 //! result (`Vec<Ticket>`, `i64`, `bool`, `Option<T>`) is wrapped: the output schema is
 //! `{"type":"object","properties":{"result":<schema>},"required":["result"]}` and
 //! `structuredContent` is `{"result": <value>}`. A method without a result schema has no
-//! `outputSchema` and its result is wrapped the same way.
+//! `outputSchema` and its result is wrapped the same way. Results are always plain: a server
+//! built with `scalar_results_in_arrays` answers JSON-RPC calls with `[5]`, and MCP calls with
+//! `5`, which is what the output schema says.
 //!
 //! # Annotations
 //!
@@ -42,7 +50,7 @@ use leanrpc_core::Role;
 use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
-use crate::registry_view::{MethodView, RegistryView};
+use crate::registry_view::{Method, RegistryView};
 
 /// The longest tool name hosts accept.
 pub const MAX_TOOL_NAME: usize = 64;
@@ -118,23 +126,23 @@ impl std::error::Error for ToolError {}
 impl Catalog {
     /// Describes every method of `view` as a tool.
     pub(crate) fn build(view: &RegistryView) -> Result<Self, ToolError> {
-        let mut tools: Vec<ToolEntry> = Vec::new();
+        let methods = view.methods();
+        let mut tools: Vec<ToolEntry> = Vec::with_capacity(methods.len());
         let mut by_name = HashMap::new();
         let mut folded: HashMap<String, usize> = HashMap::new();
-        for (index, method) in view.methods().iter().enumerate() {
-            let name = tool_name(method.service, method.name);
+        for (index, method) in methods.iter().enumerate() {
+            let name = tool_name(method.service(), method.name());
             if name.len() > MAX_TOOL_NAME {
                 return Err(ToolError::TooLong {
                     name,
-                    at: method.location.clone(),
+                    at: view.location(method),
                 });
             }
             if let Some(&other) = folded.get(&name.to_ascii_lowercase()) {
-                let first: &ToolEntry = &tools[other];
                 return Err(ToolError::Collision {
                     name,
-                    first: view.methods()[first.method].location.clone(),
-                    second: method.location.clone(),
+                    first: view.location(&methods[tools[other].method]),
+                    second: view.location(method),
                 });
             }
             let (output_schema, wraps_result) = output_schema(method);
@@ -178,21 +186,22 @@ pub(crate) fn tool_name(service: &str, method: &str) -> String {
         .collect()
 }
 
-fn describe(method: &MethodView, name: String, output_schema: Option<Value>) -> Tool {
+fn describe(method: &Method, name: String, output_schema: Option<Value>) -> Tool {
     let read_only = is_read_only(method);
     let destructive = !read_only && is_delete(method);
-    let summary = summary(method.doc);
-    let title = (!summary.is_empty()).then(|| summary.trim_end_matches('.').to_owned());
-    let mut description = method.doc.to_owned();
+    let title = method
+        .summary()
+        .map(|summary| summary.trim_end_matches('.').to_owned());
+    let mut description = method.doc().to_owned();
     if !description.is_empty() {
         description.push_str("\n\n");
     }
-    description.push_str(&format!("JSON-RPC method `{}`", method.full_name));
-    if let Some(role) = method.min_role {
+    description.push_str(&format!("JSON-RPC method `{}`", method.full_name()));
+    if let Some(role) = method.min_role() {
         description.push_str(&format!("; needs role `{role}` or higher"));
     }
-    if !method.scopes.is_empty() {
-        let scopes: Vec<String> = method.scopes.iter().map(|s| format!("`{s}`")).collect();
+    if !method.scopes().is_empty() {
+        let scopes: Vec<String> = method.scopes().iter().map(|s| format!("`{s}`")).collect();
         description.push_str(&format!(" and scope {}", scopes.join(", ")));
     }
     description.push('.');
@@ -217,216 +226,153 @@ fn describe(method: &MethodView, name: String, output_schema: Option<Value>) -> 
 }
 
 /// Whether a method reads only: it needs no role above `readonly` and no scope but `*:read`.
-pub(crate) fn is_read_only(method: &MethodView) -> bool {
-    method.min_role.is_none_or(|r| r <= Role::Readonly)
-        && method.scopes.iter().all(|s| s.ends_with(":read"))
+fn is_read_only(method: &Method) -> bool {
+    method.min_role().is_none_or(|r| r <= Role::Readonly)
+        && method.scopes().iter().all(|s| s.ends_with(":read"))
 }
 
 /// Whether a method deletes: its name or an alias starts with `delete` or `remove`.
-pub(crate) fn is_delete(method: &MethodView) -> bool {
-    std::iter::once(method.name)
-        .chain(method.aliases.iter().copied())
+fn is_delete(method: &Method) -> bool {
+    std::iter::once(method.name())
+        .chain(method.aliases().iter().copied())
         .any(|n| {
             let n = n.to_ascii_lowercase();
             n.starts_with("delete") || n.starts_with("remove")
         })
 }
 
-/// The first sentence (or paragraph line) of a doc comment.
-fn summary(doc: &str) -> String {
-    let first = doc.split("\n\n").next().unwrap_or(doc);
-    let line = first
-        .split('\n')
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ");
-    match line.find(". ") {
-        Some(end) => line[..=end].to_owned(),
-        None => line,
-    }
-}
-
-/// The tool's input schema: one property per JSON param, self-contained.
-fn input_schema(method: &MethodView) -> Map<String, Value> {
-    let mut defs = Defs::default();
-    let mut schema = Map::new();
-    schema.insert("type".into(), json!("object"));
-    if method.raw_params {
-        // Any params: any object of arguments.
-        return schema;
-    }
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for param in &method.params {
-        properties.insert(
-            param.name.to_owned(),
-            defs.adopt(param.schema.clone(), param.name),
-        );
-        if param.required {
-            required.push(json!(param.name));
+/// The tool's input schema: the method's params schema, each param's own type in place.
+fn input_schema(method: &Method) -> Map<String, Value> {
+    let (schema, defs) = split(method.params_schema());
+    let mut schema = match schema {
+        Value::Object(schema) => schema,
+        // The model always gives an object schema; any object of arguments otherwise.
+        _ => Map::from_iter([("type".to_owned(), json!("object"))]),
+    };
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for param in properties.values_mut() {
+            inline(param, &defs);
         }
     }
-    schema.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
-        schema.insert("required".into(), Value::Array(required));
-    }
-    if method.rejects_unknown_params {
-        schema.insert("additionalProperties".into(), json!(false));
-    }
-    defs.finish(&mut schema);
+    attach(&mut schema, defs);
     schema
 }
 
 /// The tool's output schema, and whether results are wrapped in `{"result": ...}`.
-fn output_schema(method: &MethodView) -> (Option<Value>, bool) {
-    let Some(result) = &method.result_schema else {
+fn output_schema(method: &Method) -> (Option<Value>, bool) {
+    if is_empty_schema(method.result_schema()) {
         return (None, true);
+    }
+    let (mut root, defs) = split(method.result_schema_standalone());
+    inline(&mut root, &defs);
+    let mut schema = match root {
+        Value::Object(root) if root.get("type").and_then(Value::as_str) == Some("object") => root,
+        other => {
+            let mut wrapper = Map::new();
+            wrapper.insert("type".into(), json!("object"));
+            wrapper.insert("properties".into(), json!({ "result": other }));
+            wrapper.insert("required".into(), json!(["result"]));
+            attach(&mut wrapper, defs);
+            return (Some(Value::Object(wrapper)), true);
+        }
     };
-    let mut defs = Defs::default();
-    let root = defs.adopt(result.clone(), "Result");
-    let is_object = root.get("type").and_then(Value::as_str) == Some("object");
-    let mut schema = if is_object {
-        match root {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        }
-    } else {
-        let mut wrapper = Map::new();
-        wrapper.insert("type".into(), json!("object"));
-        wrapper.insert("properties".into(), json!({ "result": root }));
-        wrapper.insert("required".into(), json!(["result"]));
-        wrapper
-    };
-    defs.finish(&mut schema);
-    (Some(Value::Object(schema)), !is_object)
+    attach(&mut schema, defs);
+    (Some(Value::Object(schema)), false)
 }
 
-/// The definitions of one tool schema, gathered from the schemas of its parts.
-#[derive(Default)]
-struct Defs {
-    defs: Map<String, Value>,
-}
-
-impl Defs {
-    /// Takes a schema generated on its own: moves its definitions into `$defs` (renaming any
-    /// whose name is taken by a different schema) and returns it with its references pointing
-    /// there. A schema that refers to its own root (`"$ref": "#"`, a recursive type) moves
-    /// into `$defs` too, under `fallback_name` when it has no title.
-    fn adopt(&mut self, schema: Value, fallback_name: &str) -> Value {
-        let Value::Object(mut root) = schema else {
-            return schema;
-        };
-        root.remove("$schema");
-        let mut found = Map::new();
-        for key in ["$defs", "definitions"] {
-            if let Some(Value::Object(defs)) = root.remove(key) {
-                found.extend(defs);
-            }
-        }
-        let self_referring = refers_to(&Value::Object(root.clone()), "#")
-            || found.values().any(|d| refers_to(d, "#"));
-        let mut renames = HashMap::new();
-        for (name, def) in &found {
-            let new = self.free_name(name, def);
-            renames.insert(name.clone(), new);
-        }
-        let root_ref = self_referring.then(|| {
-            let title = root
-                .get("title")
-                .and_then(Value::as_str)
-                .unwrap_or(fallback_name)
-                .to_owned();
-            let name = self.free_name(&title, &Value::Object(root.clone()));
-            format!("#/$defs/{name}")
-        });
-        for (name, def) in found {
-            let new = renames[&name].clone();
-            let def = rewrite(def, &renames, root_ref.as_deref());
-            self.defs.insert(new, def);
-        }
-        let root = rewrite(Value::Object(root), &renames, root_ref.as_deref());
-        match root_ref {
-            Some(reference) => {
-                let name = reference.trim_start_matches("#/$defs/").to_owned();
-                self.defs.insert(name, root);
-                json!({ "$ref": reference })
-            }
-            None => {
-                let Value::Object(mut root) = root else {
-                    return root;
-                };
-                // A root's title is the Rust type's name ("int64", "Array_of_Ticket"): noise.
-                root.remove("title");
-                Value::Object(root)
-            }
-        }
-    }
-
-    /// `name`, or `name2`, `name3`... when `name` holds a different schema.
-    fn free_name(&self, name: &str, content: &Value) -> String {
-        let mut candidate = name.to_owned();
-        let mut n = 1;
-        while let Some(existing) = self.defs.get(&candidate) {
-            if existing == content {
-                break;
-            }
-            n += 1;
-            candidate = format!("{name}{n}");
-        }
-        candidate
-    }
-
-    fn finish(self, schema: &mut Map<String, Value>) {
-        if !self.defs.is_empty() {
-            schema.insert("$defs".into(), Value::Object(self.defs));
-        }
-    }
-}
-
-/// Whether `schema` holds a `$ref` equal to `target`.
-fn refers_to(schema: &Value, target: &str) -> bool {
+/// `{}` (or `true`): the schema of a type discovery knows nothing about.
+fn is_empty_schema(schema: &Value) -> bool {
     match schema {
-        Value::Object(map) => map.iter().any(|(k, v)| {
-            (k == "$ref" && v.as_str() == Some(target)) || (k != "$ref" && refers_to(v, target))
-        }),
-        Value::Array(items) => items.iter().any(|v| refers_to(v, target)),
+        Value::Object(map) => map.keys().all(|k| k == "$schema"),
+        Value::Bool(true) => true,
         _ => false,
     }
 }
 
-/// Points the references of `schema` at the tool's `$defs`.
-fn rewrite(schema: Value, renames: &HashMap<String, String>, root: Option<&str>) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    if k == "$ref"
-                        && let Some(reference) = v.as_str()
-                    {
-                        let name = reference
-                            .strip_prefix("#/$defs/")
-                            .or_else(|| reference.strip_prefix("#/definitions/"));
-                        let new = match (name, reference) {
-                            (Some(name), _) => renames
-                                .get(name)
-                                .map(|n| format!("#/$defs/{n}"))
-                                .unwrap_or_else(|| format!("#/$defs/{name}")),
-                            (None, "#") => root.unwrap_or("#").to_owned(),
-                            (None, other) => other.to_owned(),
-                        };
-                        return (k, Value::String(new));
-                    }
-                    (k, rewrite(v, renames, root))
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|v| rewrite(v, renames, root))
-                .collect(),
-        ),
-        other => other,
+/// A self-contained schema without its `$schema` keyword, and its `$defs` apart.
+fn split(schema: Value) -> (Value, Map<String, Value>) {
+    let Value::Object(mut schema) = schema else {
+        return (schema, Map::new());
+    };
+    schema.remove("$schema");
+    let defs = match schema.remove("$defs") {
+        Some(Value::Object(defs)) => defs,
+        _ => Map::new(),
+    };
+    (Value::Object(schema), defs)
+}
+
+/// Writes the definition a schema refers to (`{"$ref": "#/$defs/NewNote"}`) in its place,
+/// keeping what stands beside the reference (a default, a description) and dropping the
+/// type's title, which only repeats its Rust name.
+fn inline(schema: &mut Value, defs: &Map<String, Value>) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    let Some(Value::Object(def)) = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(DEFS))
+        .and_then(|name| defs.get(name))
+    else {
+        return;
+    };
+    let mut inlined = def.clone();
+    inlined.remove("title");
+    map.remove("$ref");
+    inlined.extend(std::mem::take(map));
+    *map = inlined;
+}
+
+/// Puts back under `$defs` the definitions `schema` still reaches, directly or through one
+/// another (a recursive type refers to its own definition).
+fn attach(schema: &mut Map<String, Value>, mut defs: Map<String, Value>) {
+    let mut reached = Vec::new();
+    for value in schema.values() {
+        refs(value, &mut reached);
+    }
+    let mut next = 0;
+    while next < reached.len() {
+        if let Some(def) = defs.get(&reached[next]) {
+            refs(def, &mut reached);
+        }
+        next += 1;
+    }
+    defs.retain(|name, _| reached.contains(name));
+    if !defs.is_empty() {
+        schema.insert("$defs".into(), Value::Object(defs));
+    }
+}
+
+/// Where local references point.
+const DEFS: &str = "#/$defs/";
+
+/// Appends to `out` the definitions `schema` refers to; values that are JSON instances
+/// (`const`, `enum`, `default`, `examples`) are not schemas and are skipped.
+fn refs(schema: &Value, out: &mut Vec<String>) {
+    let map = match schema {
+        Value::Object(map) => map,
+        Value::Array(items) => return items.iter().for_each(|s| refs(s, out)),
+        _ => return,
+    };
+    for (key, value) in map {
+        match (key.as_str(), value) {
+            ("$ref", Value::String(reference)) => {
+                if let Some(name) = reference.strip_prefix(DEFS)
+                    && !out.iter().any(|n| n == name)
+                {
+                    out.push(name.to_owned());
+                }
+            }
+            ("const" | "enum" | "default" | "examples", _) => {}
+            (
+                "properties" | "patternProperties" | "$defs" | "dependentSchemas",
+                Value::Object(m),
+            ) => {
+                m.values().for_each(|s| refs(s, out));
+            }
+            (_, value) => refs(value, out),
+        }
     }
 }
 
@@ -443,49 +389,84 @@ mod tests {
     }
 
     #[test]
-    fn definitions_move_into_defs_and_clashing_names_are_renamed() {
-        let mut defs = Defs::default();
-        let a = defs.adopt(
-            json!({"$schema": "x", "title": "A", "type": "object",
-                   "properties": {"s": {"$ref": "#/$defs/Status"}},
-                   "$defs": {"Status": {"enum": [1, 2]}}}),
-            "a",
+    fn a_referenced_type_is_written_in_place_and_unreached_definitions_go() {
+        let (schema, defs) = split(json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": {
+                "note": {"$ref": "#/$defs/Note", "default": {"status": "new"}},
+                "size": {"type": "integer"}
+            },
+            "$defs": {
+                "Note": {"title": "Note", "type": "object",
+                         "properties": {"status": {"$ref": "#/$defs/Status"}}},
+                "Status": {"enum": ["new", "done"]},
+                "Tag": {"type": "string"}
+            }
+        }));
+        let Value::Object(mut schema) = schema else {
+            panic!("{schema}")
+        };
+        assert!(schema.get("$schema").is_none() && schema.get("$defs").is_none());
+        assert_eq!(defs.len(), 3);
+        for param in schema["properties"].as_object_mut().unwrap().values_mut() {
+            inline(param, &defs);
+        }
+        attach(&mut schema, defs);
+        assert_eq!(
+            Value::Object(schema),
+            json!({
+                "type": "object",
+                "properties": {
+                    "note": {"type": "object", "default": {"status": "new"},
+                             "properties": {"status": {"$ref": "#/$defs/Status"}}},
+                    "size": {"type": "integer"}
+                },
+                "$defs": {"Status": {"enum": ["new", "done"]}}
+            })
         );
-        let b = defs.adopt(
-            json!({"type": "object", "properties": {"s": {"$ref": "#/definitions/Status"}},
-                   "definitions": {"Status": {"enum": ["x"]}}}),
-            "b",
-        );
-        assert_eq!(a["properties"]["s"]["$ref"], "#/$defs/Status");
-        assert_eq!(b["properties"]["s"]["$ref"], "#/$defs/Status2");
-        assert!(a.get("title").is_none() && a.get("$schema").is_none());
-        let mut out = Map::new();
-        defs.finish(&mut out);
-        assert_eq!(out["$defs"]["Status"], json!({"enum": [1, 2]}));
-        assert_eq!(out["$defs"]["Status2"], json!({"enum": ["x"]}));
     }
 
     #[test]
-    fn a_recursive_root_moves_into_defs() {
-        let mut defs = Defs::default();
-        let root = defs.adopt(
-            json!({"title": "Node", "type": "object",
-                   "properties": {"next": {"anyOf": [{"$ref": "#"}, {"type": "null"}]}}}),
-            "n",
-        );
-        assert_eq!(root, json!({"$ref": "#/$defs/Node"}));
-        let mut out = Map::new();
-        defs.finish(&mut out);
+    fn a_recursive_type_keeps_its_definition() {
+        let (mut root, defs) = split(json!({
+            "$ref": "#/$defs/Node",
+            "$defs": {"Node": {"type": "object",
+                               "properties": {"next": {"anyOf": [{"$ref": "#/$defs/Node"},
+                                                                 {"type": "null"}]}}}}
+        }));
+        inline(&mut root, &defs);
+        let Value::Object(mut root) = root else {
+            panic!("{root}")
+        };
+        attach(&mut root, defs);
+        assert_eq!(root["type"], "object");
         assert_eq!(
-            out["$defs"]["Node"]["properties"]["next"]["anyOf"][0]["$ref"],
+            root["properties"]["next"]["anyOf"][0]["$ref"],
             "#/$defs/Node"
         );
+        assert_eq!(root["$defs"]["Node"]["type"], "object");
     }
 
     #[test]
-    fn summaries_are_the_first_sentence() {
-        assert_eq!(summary("One ticket. With more."), "One ticket.");
-        assert_eq!(summary("Lists\nthings\n\nMore."), "Lists things");
-        assert_eq!(summary(""), "");
+    fn references_are_followed_in_schemas_only() {
+        let mut found = Vec::new();
+        refs(
+            &json!({
+                // A property may be called `$ref`; its value is a schema.
+                "properties": {"$ref": {"$ref": "#/$defs/A"}},
+                "allOf": [{"$ref": "#/$defs/B"}, {"$ref": "#/$defs/A"}],
+                // Instances that look like references are not.
+                "default": {"$ref": "#/$defs/C"},
+                "enum": [{"$ref": "#/$defs/D"}],
+                "items": {"$ref": "https://example.com/E"}
+            }),
+            &mut found,
+        );
+        found.sort();
+        assert_eq!(found, ["A", "B"]);
+        // A boolean schema refers to nothing and is left as it is.
+        let (root, defs) = split(json!(true));
+        assert_eq!((root, defs.len()), (json!(true), 0));
     }
 }

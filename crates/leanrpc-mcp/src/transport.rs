@@ -9,7 +9,8 @@
 //! 2. **Verb** (405, `Allow: POST`): only POST. GET would open a server-to-client stream and
 //!    DELETE would end a session; this server sends nothing unasked and keeps no sessions.
 //! 3. **Key** (401 with `WWW-Authenticate: Bearer`): the API key from `x-api-key` or
-//!    `Authorization: Bearer <key>`, checked before the body is read. One key per request:
+//!    `Authorization: Bearer <key>`, checked by the server's own authenticator (which sees
+//!    every header too) before the body is read. One key per request:
 //!    two `x-api-key` headers, or both headers with different keys, are refused. Too many
 //!    failed attempts from one address: 429 with `Retry-After`.
 //! 4. **Accept** (406): the client must accept `application/json` (every answer is JSON; no
@@ -30,7 +31,7 @@ use serde_json::json;
 
 use crate::Inner;
 use crate::protocol::{self, Reply, code};
-use crate::registry_view::Refusal;
+use crate::registry_view::{Refusal, RequestInfo};
 
 /// Answers one HTTP request to the MCP endpoint.
 pub(crate) async fn handle(inner: &Inner, request: Request) -> Response {
@@ -70,8 +71,11 @@ pub(crate) async fn handle(inner: &Inner, request: Request) -> Response {
     let caller = match api_key(&parts.headers) {
         Err(why) => return unauthorized(why, true),
         Ok(key) => {
-            let peer = peer(&parts.extensions);
-            match inner.view.authenticate(key, peer).await {
+            let request = RequestInfo {
+                headers: &parts.headers,
+                peer: peer(&parts.extensions),
+            };
+            match inner.view.authenticate(key, request).await {
                 Ok(caller) => caller,
                 Err(Refusal::Unauthorized) => {
                     return unauthorized(

@@ -9,8 +9,8 @@ use axum::body::Body;
 use http::Request;
 use http_body_util::BodyExt;
 use leanrpc::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, RateStatus, Role, RpcError, Server,
-    Throttled, rpc_service,
+    AuthError, Authenticator, BoxFuture, CallContext, Caller, Credentials, RateStatus, Role,
+    RpcError, Server, Throttled, rpc_service,
 };
 use leanrpc_mcp::{BuildError, McpService, SUPPORTED_VERSIONS, ToolError};
 use schemars::JsonSchema;
@@ -98,9 +98,10 @@ impl Authenticator for Keys {
         credentials: Credentials<'a>,
     ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
         let caller = |role, projects: Vec<i64>, scopes: &[&str]| {
-            Ok(Arc::new(leanrpc_test_support::caller(
-                role, projects, scopes,
-            )))
+            let mut caller = leanrpc_test_support::caller(role);
+            caller.grant_mut().projects = projects;
+            caller.grant_mut().scopes = scopes.iter().map(|s| s.to_string()).collect();
+            Ok(Arc::new(caller))
         };
         let result = match credentials.api_key {
             Some(b"owner") => caller(Role::Owner, vec![], &[]),
@@ -128,7 +129,8 @@ impl Authenticator for Keys {
     }
 }
 
-fn server(max_body_bytes: Option<usize>) -> Server {
+/// The notes server with the keys above; the MCP endpoint uses its authenticator.
+fn server_with(keys: Keys, max_body_bytes: Option<usize>) -> Server {
     let mut limits = leanrpc::Limits::default();
     if let Some(max) = max_body_bytes {
         limits.max_body_bytes = max;
@@ -136,19 +138,23 @@ fn server(max_body_bytes: Option<usize>) -> Server {
     Server::builder()
         .namespace("app")
         .limits(limits)
-        .authenticator(Keys {
-            charged: Arc::new(AtomicUsize::new(0)),
-            limit: usize::MAX / 2,
-        })
+        .authenticator(keys)
         .default_role(Role::Admin)
         .service(Notes)
         .build()
         .unwrap()
 }
 
+fn server(max_body_bytes: Option<usize>) -> Server {
+    let keys = Keys {
+        charged: Arc::new(AtomicUsize::new(0)),
+        limit: usize::MAX / 2,
+    };
+    server_with(keys, max_body_bytes)
+}
+
 fn mcp_with(limit: usize, charged: Arc<AtomicUsize>) -> McpService {
-    McpService::builder(server(None))
-        .authenticator(Keys { charged, limit })
+    McpService::builder(server_with(Keys { charged, limit }, None))
         .allowed_origins(["https://app.example.com"])
         .server_info("notes", "9.9.9")
         .build()
@@ -604,13 +610,7 @@ async fn batches_responses_and_malformed_bodies_are_400_with_a_json_rpc_error() 
 
 #[tokio::test]
 async fn huge_arguments_are_refused_with_a_well_formed_413() {
-    let service = McpService::builder(server(Some(4096)))
-        .authenticator(Keys {
-            charged: Arc::new(AtomicUsize::new(0)),
-            limit: 1000,
-        })
-        .build()
-        .unwrap();
+    let service = McpService::builder(server(Some(4096))).build().unwrap();
     let big = "x".repeat(10_000);
     let body = request(
         1,
@@ -720,10 +720,6 @@ async fn browser_origins_must_be_allowed() {
     }
     assert!(matches!(
         McpService::builder(server(None))
-            .authenticator(Keys {
-                charged: Arc::new(AtomicUsize::new(0)),
-                limit: 1
-            })
             .allowed_origins(["app.example.com"])
             .build(),
         Err(BuildError::Origin(_))
@@ -1062,16 +1058,132 @@ fn two_methods_with_one_tool_name_fail_the_build() {
     assert!(error.to_string().contains("rename one"), "{error}");
 }
 
-#[test]
-fn a_server_with_keys_needs_the_authenticator() {
+#[tokio::test]
+async fn a_server_with_keys_lends_its_authenticator() {
+    // Nothing to hand over: the endpoint checks keys with the server's own authenticator.
+    let service = McpService::builder(server(None)).build().unwrap();
+    let list = request(1, "tools/list", json!({}));
+    let request = Request::post("/mcp")
+        .header("content-type", "application/json")
+        .body(Body::from(list.clone()))
+        .unwrap();
+    assert_eq!(send(&service, request).await.status, 401);
+    let answer = send(&service, post(list, &[("x-api-key", "reader")])).await;
     assert_eq!(
-        McpService::builder(server(None)).build().unwrap_err(),
-        BuildError::NoAuthenticator
+        tool_names(&answer),
+        ["notes_getNote", "notes_count", "notes_search"]
     );
     assert!(matches!(
         McpService::builder(server(None)).path("mcp").build(),
         Err(BuildError::Path(_))
     ));
+}
+
+struct Echo;
+
+#[rpc_service("echo", min_role = "readonly")]
+impl Echo {
+    /// What the call sees of its request.
+    fn context(&self, ctx: &CallContext<'_>) -> Value {
+        let tenant = ctx.header("x-tenant").map(String::from_utf8_lossy);
+        json!({"tenant": tenant, "id": ctx.id().map(|id| id.as_json())})
+    }
+}
+
+/// Takes key `k` only with the header `x-tenant: acme`: an authenticator that reads headers.
+struct TenantKeys;
+
+impl Authenticator for TenantKeys {
+    fn authenticate<'a>(
+        &'a self,
+        credentials: Credentials<'a>,
+    ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
+        let tenant = credentials.headers.header("x-tenant");
+        let result = match (credentials.api_key, tenant) {
+            (Some(b"k"), Some(b"acme")) => {
+                Ok(Arc::new(leanrpc_test_support::caller(Role::Readonly)))
+            }
+            (None, _) => Err(AuthError::Missing),
+            _ => Err(AuthError::Rejected),
+        };
+        Box::pin(async move { result })
+    }
+}
+
+#[tokio::test]
+async fn the_authenticator_and_the_method_see_the_request() {
+    let server = Server::builder()
+        .authenticator(TenantKeys)
+        .service(Echo)
+        .build()
+        .unwrap();
+    let service = McpService::builder(server).build().unwrap();
+    let body = json!({"jsonrpc": "2.0", "id": "req-7", "method": "tools/call",
+                      "params": {"name": "echo_context"}})
+    .to_string();
+    let headers = [("authorization", "Bearer k"), ("x-tenant", "acme")];
+    let answer = send(&service, post(body.clone(), &headers)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    // The headers and the MCP request's id reach the method, as a JSON-RPC request's do (a
+    // `Value` result has no schema, so it is wrapped).
+    assert_eq!(
+        answer.body["result"]["structuredContent"]["result"],
+        json!({"tenant": "acme", "id": "\"req-7\""})
+    );
+    // Without the header the authenticator wants, the key is refused.
+    let answer = send(&service, post(body, &[("authorization", "Bearer k")])).await;
+    assert_eq!(answer.status, 401);
+}
+
+#[tokio::test]
+async fn scalar_results_are_plain_as_the_output_schema_says() {
+    // A server that answers JSON-RPC calls the Leantime 3.8 way: scalars in arrays.
+    let server = Server::builder()
+        .scalar_results_in_arrays(true)
+        .service(Notes)
+        .build()
+        .unwrap();
+    let answer = server
+        .call(r#"{"jsonrpc":"2.0","method":"notes.count","id":1}"#)
+        .await
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(answer["result"], json!([2]));
+    let service = McpService::builder(server).build().unwrap();
+    let list = send(&service, post(request(1, "tools/list", json!({})), &[])).await;
+    let tools = list.body["result"]["tools"].as_array().unwrap();
+    let schema = |name: &str| {
+        tools.iter().find(|t| t["name"] == name).unwrap()["outputSchema"]["properties"]["result"]
+            .clone()
+    };
+    for (name, args, expected) in [
+        ("notes_count", json!({}), json!(2)),
+        ("notes_deleteNote", json!({"id": 1}), json!(true)),
+        (
+            "notes_addNote",
+            json!({"values": {"text": "abc"}}),
+            json!(3),
+        ),
+    ] {
+        let call = request(1, "tools/call", json!({"name": name, "arguments": args}));
+        let answer = send(&service, post(call, &[])).await;
+        let result = &answer.body["result"];
+        assert_eq!(
+            result["structuredContent"],
+            json!({"result": expected}),
+            "{name}"
+        );
+        // What the output schema says: an integer or a boolean, not an array.
+        let kind = if expected.is_boolean() {
+            "boolean"
+        } else {
+            "integer"
+        };
+        assert_eq!(schema(name)["type"], kind, "{name}");
+        let text: Value =
+            serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
+        assert_eq!(text, result["structuredContent"], "{name}");
+    }
 }
 
 #[tokio::test]

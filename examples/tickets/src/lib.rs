@@ -177,8 +177,6 @@ pub struct App {
     pub sqlite: Option<Db>,
     /// The API key store.
     pub keys: Arc<SqliteStore>,
-    /// The authenticator the server checks keys with (clones share its cache and rate limits).
-    pub auth: KeyAuthenticator<Arc<SqliteStore>>,
 }
 
 impl App {
@@ -223,7 +221,7 @@ impl App {
         let server = Server::builder()
             .namespace(NAMESPACE)
             .api_info("Leantime-style tickets API", env!("CARGO_PKG_VERSION"))
-            .authenticator(auth.clone())
+            .authenticator(auth)
             .default_role(Role::Admin)
             .call_timeout(CALL_TIMEOUT, leanrpc_axum::Tokio)
             .scalar_results_in_arrays(options.scalar_results_in_arrays)
@@ -241,7 +239,6 @@ impl App {
             store,
             sqlite,
             keys,
-            auth,
         })
     }
 
@@ -249,7 +246,6 @@ impl App {
     /// same keys, checks and per-key rate limit as the JSON-RPC endpoint.
     pub fn mcp(&self) -> Result<McpService, Error> {
         Ok(McpService::builder(self.server.clone())
-            .authenticator(self.auth.clone())
             .server_info("tickets", env!("CARGO_PKG_VERSION"))
             .title("Leantime-style tickets API")
             .instructions(MCP_INSTRUCTIONS)
