@@ -15,8 +15,8 @@
 //! self-contained JSON Schema 2020-12 (`Method::params_schema`,
 //! `Method::result_schema_standalone`: the shared types it uses under `$defs`, every reference
 //! pointing there). Two things are done to them here: the `$schema` keyword is dropped (MCP's
-//! default dialect is 2020-12 already, and a validator that knows only draft-07 by name fails
-//! on it), and a param's or result's own type is written in place rather than referred to
+//! default dialect is 2020-12 already, and a client's validator need not know the URI), and a
+//! param's or result's own type is written in place rather than referred to
 //! (`values: {"type": "object", ...}`, not `{"$ref": "#/$defs/NewTicket"}`), with the
 //! definitions nothing refers to any more removed.
 //!
@@ -265,19 +265,19 @@ fn output_schema(method: &Method) -> (Option<Value>, bool) {
     }
     let (mut root, defs) = split(method.result_schema_standalone());
     inline(&mut root, &defs);
+    let wraps = root.get("type").and_then(Value::as_str) != Some("object");
     let mut schema = match root {
-        Value::Object(root) if root.get("type").and_then(Value::as_str) == Some("object") => root,
+        Value::Object(root) if !wraps => root,
         other => {
             let mut wrapper = Map::new();
             wrapper.insert("type".into(), json!("object"));
             wrapper.insert("properties".into(), json!({ "result": other }));
             wrapper.insert("required".into(), json!(["result"]));
-            attach(&mut wrapper, defs);
-            return (Some(Value::Object(wrapper)), true);
+            wrapper
         }
     };
     attach(&mut schema, defs);
-    (Some(Value::Object(schema)), false)
+    (Some(Value::Object(schema)), wraps)
 }
 
 /// `{}` (or `true`): the schema of a type discovery knows nothing about.
