@@ -27,6 +27,7 @@ use leanrpc_keys::{
     ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, RateLimit, SecretHasher,
     SqliteStore,
 };
+use leanrpc_mcp::McpService;
 
 pub use db::Db;
 pub use pg::PgDb;
@@ -40,6 +41,14 @@ pub const NAMESPACE: &str = "leantime.rpc";
 
 /// How long one call may run before it is answered -32000 and cancelled.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What MCP hosts are told about the tools as a whole.
+const MCP_INSTRUCTIONS: &str = "Projects, tickets, milestones, sprints, comments, time entries, \
+    users and clients of a Leantime-style project tracker. Each tool calls one method of its \
+    JSON-RPC API with the same API key: the tools listed are those this key may call, and a \
+    key limited to some projects sees and changes only those. Write tools that create things \
+    take their fields in `values` (for example tickets_addTicket with \
+    {\"values\": {\"projectId\": 1, \"headline\": \"...\"}}).";
 
 /// Where the data lives when no `--data` is given.
 pub const DEFAULT_DATA_DIR: &str = "tickets-data";
@@ -234,6 +243,16 @@ impl App {
             sqlite,
             keys,
         })
+    }
+
+    /// The same methods as MCP tools (`POST /mcp`, MCP's Streamable HTTP transport), with the
+    /// same keys, checks and per-key rate limit as the JSON-RPC endpoint.
+    pub fn mcp(&self) -> Result<McpService, Error> {
+        Ok(McpService::builder(self.server.clone())
+            .server_info("tickets", env!("CARGO_PKG_VERSION"))
+            .title("Leantime-style tickets API")
+            .instructions(MCP_INSTRUCTIONS)
+            .build()?)
     }
 
     /// On a first start with no keys at all, creates an owner key and returns it (to be shown

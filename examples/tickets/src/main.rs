@@ -77,6 +77,9 @@ struct ServeArgs {
     /// earlier did, for clients written against those versions (off: plain values, as 3.9).
     #[arg(long)]
     scalar_results_in_arrays: bool,
+    /// Do not serve the MCP endpoint (`/mcp`: every method as an MCP tool, with the same keys).
+    #[arg(long)]
+    no_mcp: bool,
 }
 
 impl Default for ServeArgs {
@@ -88,6 +91,7 @@ impl Default for ServeArgs {
             rate_limit: None,
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
             scalar_results_in_arrays: false,
+            no_mcp: false,
         }
     }
 }
@@ -140,6 +144,12 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
             key = key.reveal()
         );
     }
+    let mut router = leanrpc_axum::router(app.server.clone());
+    if !args.no_mcp {
+        let mcp = app.mcp()?;
+        tracing::info!("MCP (Streamable HTTP) at http://{addr}{}", mcp.path());
+        router = router.merge(mcp.router());
+    }
     match &args.database {
         Some(database) => tracing::info!(
             database = %tickets::pg::describe(database),
@@ -148,12 +158,7 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         ),
         None => tracing::info!(data = %args.data.display(), "listening on {url}"),
     }
-    leanrpc_axum::serve(
-        listener,
-        leanrpc_axum::router(app.server.clone()),
-        leanrpc_axum::shutdown_signal(),
-    )
-    .await?;
+    leanrpc_axum::serve(listener, router, leanrpc_axum::shutdown_signal()).await?;
     tracing::info!("stopped accepting; in-flight calls finished; closing the database");
     app.store.close().await;
     Ok(())
