@@ -12,7 +12,7 @@ use leanrpc_core::{
 use crate::cache::KeyCache;
 use crate::limit::{FixedWindows, RateLimit, client_bucket};
 use crate::scheme::KeyScheme;
-use crate::store::{KeyStatus, KeyStore};
+use crate::store::{KeyChange, KeyStatus, KeyStore};
 use crate::time::now_unix;
 use crate::usage::UsageRecorder;
 
@@ -54,6 +54,12 @@ const MAX_TRACKED: usize = 100_000;
 /// this process or by the key CLI in another) applies to every request that begins more than
 /// the check interval after the commit. Stores without a counter fall back to the TTL.
 ///
+/// A store that pushes changes ([`KeyStore::subscribe`]; `PgKeyStore` does, with PostgreSQL's
+/// `LISTEN`/`NOTIFY`) also has the changed key dropped from the cache as soon as the change
+/// reaches this process, typically milliseconds after the commit, and everything dropped when
+/// the store says it may have missed changes (its listener reconnected). The change counter
+/// stays the guarantee; push makes the usual case faster.
+///
 /// # The failed-attempt limit never refuses a valid key
 ///
 /// The key is always verified first. A valid key is accepted whatever its client address did;
@@ -82,7 +88,9 @@ pub struct KeyAuthenticator<S: KeyStore> {
 struct Inner<S> {
     store: Arc<S>,
     scheme: KeyScheme,
-    cache: KeyCache,
+    cache: Arc<KeyCache>,
+    /// Whether the store pushes changes ([`KeyStore::subscribe`]).
+    pushed: bool,
     calls: Option<FixedWindows<String>>,
     failures: Option<FixedWindows<IpAddr>>,
     usage: Option<UsageRecorder>,
@@ -103,6 +111,7 @@ impl<S: KeyStore> fmt::Debug for KeyAuthenticator<S> {
             .field("scheme", &inner.scheme)
             .field("cache_ttl", &inner.cache.ttl())
             .field("change_check_interval", &inner.cache.check_interval())
+            .field("pushed_changes", &inner.pushed)
             .field("rate_limit", &inner.calls.as_ref().map(|c| c.limit()))
             .field(
                 "failed_attempt_limit",
@@ -362,11 +371,35 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
             let secs = i64::try_from(interval.as_secs()).unwrap_or(i64::MAX);
             UsageRecorder::spawn(Arc::clone(&self.store), secs)
         });
+        let cache = Arc::new(KeyCache::new(
+            self.cache_ttl,
+            MAX_TRACKED,
+            self.change_check_interval,
+        ));
+        // The listener holds the cache weakly: once the authenticator is gone, it unsubscribes.
+        let watched = Arc::downgrade(&cache);
+        let pushed = self.store.subscribe(Box::new(move |change| {
+            let Some(cache) = watched.upgrade() else {
+                return false;
+            };
+            match change {
+                KeyChange::Key(key_id) => {
+                    tracing::debug!(key_id, "key changed in the store; dropped from the cache");
+                    cache.pushed(Some(key_id));
+                }
+                _ => {
+                    tracing::debug!("key store may have missed changes; cache dropped");
+                    cache.pushed(None);
+                }
+            }
+            true
+        }));
         KeyAuthenticator {
             inner: Arc::new(Inner {
                 store: self.store,
                 scheme: self.scheme,
-                cache: KeyCache::new(self.cache_ttl, MAX_TRACKED, self.change_check_interval),
+                cache,
+                pushed,
                 calls: self
                     .rate_limit
                     .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),

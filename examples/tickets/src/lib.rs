@@ -23,14 +23,18 @@ use std::time::Duration;
 
 use leanrpc::{Role, Server};
 use leanrpc_keys::{
-    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, RateLimit, SecretHasher,
-    SqliteStore,
+    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, PgKeyStore, RateLimit,
+    SecretHasher, SqliteStore,
 };
 
 pub use db::Db;
 pub use pg::PgDb;
 pub use service::{Clients, Comments, Projects, Sprints, Tickets, Timesheets, Users};
 pub use store::Store;
+
+/// The API key store the server and `tickets keys` share: SQLite in the data directory, or the
+/// PostgreSQL database of `--database`.
+pub type Keys = Arc<dyn KeyStore>;
 
 /// The namespace every method name starts with, as in Leantime.
 pub const NAMESPACE: &str = "leantime.rpc";
@@ -47,11 +51,12 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// How to open the app.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The data directory (created if missing): the SQLite databases, or, with a
-    /// [`database`](Self::database) URL, the API keys only.
+    /// The data directory (created if missing) of the SQLite databases; unused with a
+    /// [`database`](Self::database) URL.
     pub data_dir: PathBuf,
-    /// Where the tickets data lives: `None` for SQLite in the data directory, or a
-    /// `postgres://USER@HOST:PORT/DB` URL (see [`Database::parse`]).
+    /// Where the tickets data and the API keys live: `None` for SQLite in the data directory,
+    /// or a `postgres://USER@HOST:PORT/DB` URL (see [`Database::parse`]), which several servers
+    /// may share.
     pub database: Option<String>,
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
@@ -98,6 +103,15 @@ pub fn key_scheme() -> KeyScheme {
 pub fn open_keys(data_dir: &Path) -> Result<SqliteStore, Error> {
     create_private_dir(data_dir)?;
     Ok(SqliteStore::open(keys_path(data_dir))?)
+}
+
+/// Opens the key store of `database`: SQLite in `data_dir` ([`open_keys`]), or the key tables
+/// of the PostgreSQL database (migrated first), beside the tickets data.
+pub async fn open_key_store(data_dir: &Path, database: &Database) -> Result<Keys, Error> {
+    Ok(match database {
+        Database::Sqlite => Arc::new(open_keys(data_dir)?),
+        Database::Postgres(url) => Arc::new(PgKeyStore::connect(url).await?),
+    })
 }
 
 /// Creates `dir` and any missing parents with mode 0700; an existing directory is left as is.
@@ -158,7 +172,6 @@ fn open_sqlite(data_dir: &Path) -> Result<Db, Error> {
 }
 
 /// The built application: the JSON-RPC server and the stores behind it.
-#[derive(Debug)]
 pub struct App {
     /// The JSON-RPC server, ready to mount on any HTTP stack.
     pub server: Server,
@@ -166,8 +179,18 @@ pub struct App {
     pub store: Store,
     /// The same store as a SQLite database, when it is one (for benchmarks of its queries).
     pub sqlite: Option<Db>,
-    /// The API key store.
-    pub keys: Arc<SqliteStore>,
+    /// The API key store: SQLite in the data directory, or PostgreSQL beside the tickets data.
+    pub keys: Keys,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("server", &self.server)
+            .field("store", &self.store)
+            .field("sqlite", &self.sqlite)
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {
@@ -177,20 +200,20 @@ impl App {
         if Database::of(options)? != Database::Sqlite {
             return Err("a PostgreSQL database is opened with App::connect".into());
         }
-        let keys = Arc::new(open_keys(&options.data_dir)?);
+        let keys: Keys = Arc::new(open_keys(&options.data_dir)?);
         let db = open_sqlite(&options.data_dir)?;
         Self::build(options, Arc::new(db.clone()), Some(db), keys)
     }
 
     /// Opens the store [`Options::database`] names (SQLite in the data directory by default;
-    /// PostgreSQL migrated to the current schema first) and the key store of the data
-    /// directory, and builds the server.
+    /// PostgreSQL migrated to the current schema first, holding the API keys too) and builds
+    /// the server.
     pub async fn connect(options: &Options) -> Result<Self, Error> {
         match Database::of(options)? {
             Database::Sqlite => Self::open(options),
             database => {
-                let keys = Arc::new(open_keys(&options.data_dir)?);
                 let store = open_store(&options.data_dir, &database).await?;
+                let keys = open_key_store(&options.data_dir, &database).await?;
                 Self::build(options, store, None, keys)
             }
         }
@@ -200,7 +223,7 @@ impl App {
         options: &Options,
         store: Store,
         sqlite: Option<Db>,
-        keys: Arc<SqliteStore>,
+        keys: Keys,
     ) -> Result<Self, Error> {
         let limit = options.rate_limit.map(RateLimit::per_minute);
         let auth = KeyAuthenticator::builder(Arc::clone(&keys))

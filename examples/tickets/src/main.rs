@@ -2,7 +2,8 @@
 //!
 //! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
 //! API keys and `tickets users ...` people in the same data directory (or, with
-//! `--database postgres://...`, the same database), also while the server runs.
+//! `--database postgres://...`, the same database, tickets and keys alike), also while the
+//! server runs.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,9 +26,12 @@ enum Command {
     Serve(ServeArgs),
     /// Manage API keys.
     Keys {
-        /// The data directory.
+        /// The data directory (SQLite).
         #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
+        /// The database instead of the data directory: postgres://USER@HOST:PORT/DB.
+        #[arg(long, global = true, value_name = "URL", conflicts_with = "data")]
+        database: Option<String>,
         #[command(subcommand)]
         command: KeysCommand,
     },
@@ -49,12 +53,14 @@ struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The data directory: the SQLite databases, or with --database the API keys only.
+    /// The data directory: the SQLite databases of the tickets data and the API keys (unused
+    /// with --database).
     #[arg(long, default_value = DEFAULT_DATA_DIR)]
     data: PathBuf,
-    /// Keep the tickets data in this database instead of the data directory:
-    /// postgres://USER@HOST:PORT/DB (migrated to the current schema on start). The API keys stay
-    /// in the data directory.
+    /// Keep the tickets data and the API keys in this database instead of the data directory:
+    /// postgres://USER@HOST:PORT/DB (migrated to the current schema on start). Several servers
+    /// may share it; a key revoked through any of them, or with `tickets keys --database`, is
+    /// refused by all within a second.
     #[arg(long, value_name = "URL")]
     database: Option<String>,
     /// Calls per minute per key (off by default); also limits failed authentication per address.
@@ -89,7 +95,11 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(args).await,
-        Command::Keys { data, command } => keys(data, command).await,
+        Command::Keys {
+            data,
+            database,
+            command,
+        } => keys(data, database, command).await,
         Command::Users {
             data,
             database,
@@ -134,7 +144,6 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
     match &args.database {
         Some(database) => tracing::info!(
             database = %tickets::pg::describe(database),
-            keys = %args.data.display(),
             "listening on {url}"
         ),
         None => tracing::info!(data = %args.data.display(), "listening on {url}"),
@@ -161,9 +170,16 @@ async fn users(
     tickets::users::run(&data, &database, command, &mut std::io::stdout().lock()).await
 }
 
-async fn keys(data: PathBuf, command: KeysCommand) -> Result<(), tickets::Error> {
-    let store = tickets::open_keys(&data)?;
+async fn keys(
+    data: PathBuf,
+    database: Option<String>,
+    command: KeysCommand,
+) -> Result<(), tickets::Error> {
+    let database = database
+        .as_deref()
+        .map_or(Ok(Database::Sqlite), Database::parse)?;
+    let store = tickets::open_key_store(&data, &database).await?;
     let mut out = std::io::stdout().lock();
-    leanrpc_keys::cli::run(&store, &tickets::key_scheme(), command, &mut out).await?;
+    leanrpc_keys::cli::run(&*store, &tickets::key_scheme(), command, &mut out).await?;
     Ok(())
 }

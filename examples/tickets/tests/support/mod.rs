@@ -1,7 +1,7 @@
 //! Starts the real `tickets` binary on a loopback port with a fresh data directory, and talks to
 //! it over HTTP. In a test binary whose name ends in `_postgres` (`tests/api_postgres.rs` runs
 //! `tests/api.rs` again), the server keeps its tickets data in a fresh PostgreSQL database
-//! instead of SQLite (its keys stay in the data directory).
+//! instead of SQLite, its API keys included.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -75,14 +75,19 @@ impl TicketsServer {
         database: Option<pg::TestDatabase>,
         args: &[&str],
     ) -> Self {
-        let fresh = !data.join("keys.sqlite3").exists();
+        let fresh = match &database {
+            Some(database) => !database.served,
+            None => !data.join("keys.sqlite3").exists(),
+        };
         let mut command = Command::new(BIN);
         command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--data"])
             .arg(data);
-        if let Some(database) = &database {
+        let mut database = database;
+        if let Some(database) = &mut database {
             command.args(["--database", &database.url]);
+            database.served = true;
         }
         let mut child = command
             .args(args)
@@ -128,8 +133,8 @@ impl TicketsServer {
         }
     }
 
-    /// The arguments that name this server's store to `tickets users`: `--data DIR`, or
-    /// `--database URL` on PostgreSQL.
+    /// The arguments that name this server's store to `tickets users` and `tickets keys`:
+    /// `--data DIR`, or `--database URL` on PostgreSQL.
     pub fn store_args(&self) -> Vec<std::ffi::OsString> {
         match &self.database {
             Some(database) => vec!["--database".into(), database.url.clone().into()],
@@ -137,13 +142,13 @@ impl TicketsServer {
         }
     }
 
-    /// Runs `tickets keys ARGS --data DIR` and returns its stdout.
+    /// Runs `tickets keys ARGS --data DIR` (or `--database URL` on PostgreSQL) and returns its
+    /// stdout.
     pub fn keys(&self, args: &[&str]) -> String {
         let output = Command::new(BIN)
             .arg("keys")
             .args(args)
-            .arg("--data")
-            .arg(&self.data)
+            .args(self.store_args())
             .output()
             .expect("run tickets keys");
         assert!(
