@@ -94,6 +94,9 @@ struct Inner<S> {
     calls: Option<FixedWindows<String>>,
     failures: Option<FixedWindows<IpAddr>>,
     usage: Option<UsageRecorder>,
+    /// Where the limits are counted when several servers share them.
+    #[cfg(feature = "redis")]
+    redis: Option<Arc<crate::RedisLimits>>,
 }
 
 impl<S: KeyStore> Clone for KeyAuthenticator<S> {
@@ -123,6 +126,34 @@ impl<S: KeyStore> fmt::Debug for KeyAuthenticator<S> {
 }
 
 impl<S: KeyStore> KeyAuthenticator<S> {
+    /// The limits counted in Redis, if the authenticator shares its limits (feature `redis`).
+    #[cfg(feature = "redis")]
+    pub fn redis(&self) -> Option<&crate::RedisLimits> {
+        self.inner.redis.as_deref()
+    }
+
+    /// Counts a failed attempt from `bucket`: `Some(retry_after)` when the address has used up
+    /// its window (in Redis when shared and reachable, else here).
+    async fn failed_attempt(&self, failures: &FixedWindows<IpAddr>, bucket: IpAddr) -> Option<u64> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.inner.redis {
+            let id = bucket.to_string();
+            match redis.take("failures", &id, failures.limit(), 1).await {
+                Some(crate::redis_limits::Verdict::Taken(_)) => return None,
+                Some(crate::redis_limits::Verdict::Refused(retry_after)) => {
+                    return Some(retry_after);
+                }
+                None => {}
+            }
+        }
+        let now = Instant::now();
+        if let Some(retry_after) = failures.exhausted(&bucket, now) {
+            return Some(retry_after);
+        }
+        failures.add(&bucket, now);
+        None
+    }
+
     /// An authenticator with the defaults (see [`KeyAuthenticatorBuilder`]).
     pub fn new(store: S) -> Self {
         Self::builder(store).build()
@@ -139,6 +170,8 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             rate_limit: None,
             failed_attempt_limit: Some(DEFAULT_FAILED_ATTEMPT_LIMIT),
             usage_interval: Some(DEFAULT_USAGE_INTERVAL),
+            #[cfg(feature = "redis")]
+            redis: None,
         }
     }
 
@@ -251,12 +284,10 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
                 (self.inner.failures.as_ref(), credentials.peer, &result)
             {
                 let bucket = client_bucket(peer);
-                let now = Instant::now();
-                if let Some(retry_after) = failures.exhausted(&bucket, now) {
+                if let Some(retry_after) = self.failed_attempt(failures, bucket).await {
                     tracing::debug!(peer = %bucket, retry_after, "too many failed API key attempts");
                     return Err(AuthError::RateLimited { retry_after });
                 }
-                failures.add(&bucket, now);
             }
             result
         })
@@ -276,6 +307,35 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         Ok(RateStatus::Limited {
             limit: limiter.limit().max,
             remaining,
+        })
+    }
+
+    /// With [`RedisLimits`](crate::RedisLimits) (feature `redis`), counts in Redis, shared by
+    /// every server using it, falling back to [`charge`](Self::charge) (this process's count)
+    /// when Redis does not answer; without, [`charge`](Self::charge).
+    #[cfg(feature = "redis")]
+    fn charge_async<'a>(
+        &'a self,
+        caller: &'a Caller,
+        calls: usize,
+    ) -> BoxFuture<'a, Result<RateStatus, Throttled>> {
+        let (Some(redis), Some(limiter)) = (&self.inner.redis, &self.inner.calls) else {
+            return Box::pin(std::future::ready(self.charge(caller, calls)));
+        };
+        Box::pin(async move {
+            let limit = limiter.limit();
+            let n = u64::try_from(calls).unwrap_or(u64::MAX);
+            match redis.take("calls", caller.key_id(), limit, n).await {
+                Some(crate::redis_limits::Verdict::Taken(remaining)) => Ok(RateStatus::Limited {
+                    limit: limit.max,
+                    remaining,
+                }),
+                Some(crate::redis_limits::Verdict::Refused(retry_after)) => Err(Throttled {
+                    limit: limit.max,
+                    retry_after,
+                }),
+                None => self.charge(caller, calls),
+            }
         })
     }
 }
@@ -298,6 +358,8 @@ pub struct KeyAuthenticatorBuilder<S: KeyStore> {
     rate_limit: Option<RateLimit>,
     failed_attempt_limit: Option<RateLimit>,
     usage_interval: Option<Duration>,
+    #[cfg(feature = "redis")]
+    redis: Option<Arc<crate::RedisLimits>>,
 }
 
 impl<S: KeyStore> fmt::Debug for KeyAuthenticatorBuilder<S> {
@@ -365,6 +427,19 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
         self
     }
 
+    /// Counts the [`rate_limit`](Self::rate_limit) and the
+    /// [`failed_attempt_limit`](Self::failed_attempt_limit) in Redis (feature `redis`), so that
+    /// every server using the same Redis and prefix shares them: one atomic script per check
+    /// (GCRA: a burst of the limit, then refilled evenly over the window). When Redis does not
+    /// answer, checks fall back to this process's own counts (see [`RedisLimits`](crate::RedisLimits)).
+    /// Needs a Tokio runtime and a front end that charges through
+    /// [`Authenticator::charge_async`], as leanrpc-http's endpoint does.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, limits: crate::RedisLimits) -> Self {
+        self.redis = Some(Arc::new(limits));
+        self
+    }
+
     /// Builds the authenticator (starting the usage writer thread, if usage is recorded).
     pub fn build(self) -> KeyAuthenticator<S> {
         let usage = self.usage_interval.and_then(|interval| {
@@ -407,6 +482,8 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
                     .failed_attempt_limit
                     .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),
                 usage,
+                #[cfg(feature = "redis")]
+                redis: self.redis,
             }),
         }
     }

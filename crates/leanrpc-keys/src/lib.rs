@@ -56,7 +56,9 @@
 //!
 //! Features: `sqlite` ([`SqliteStore`]) and `cli` ([`cli`]), both on by default; `postgres`
 //! (`PgKeyStore`: keys in PostgreSQL, shared by several server instances, changes pushed with
-//! `LISTEN`/`NOTIFY`); and `conformance` (the store conformance suite, for store authors' tests).
+//! `LISTEN`/`NOTIFY`); `redis` (`RedisLimits`: the call and failed-attempt limits counted in
+//! Redis, shared by several server instances); and `conformance` (the store conformance suite,
+//! for store authors' tests).
 
 mod authenticator;
 mod cache;
@@ -71,6 +73,8 @@ mod manage;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "redis")]
+mod redis_limits;
 mod scheme;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -92,6 +96,8 @@ pub use manage::{ManageError, Rotation, create_key, revoke_key, rotate_key};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, PgKeyStore, describe_url};
+#[cfg(feature = "redis")]
+pub use redis_limits::{DEFAULT_REDIS_PREFIX, RedisLimits, RedisUrlError};
 pub use scheme::{KeyScheme, NewKey};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteStore, private_sqlite_files};

@@ -24,7 +24,7 @@ use std::time::Duration;
 use leanrpc::{Role, Server};
 use leanrpc_keys::{
     ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, PgKeyStore, RateLimit,
-    SecretHasher, SqliteStore,
+    RedisLimits, SecretHasher, SqliteStore,
 };
 
 pub use db::Db;
@@ -61,6 +61,12 @@ pub struct Options {
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
     pub rate_limit: Option<u64>,
+    /// Count the limits in this Redis (`redis://HOST:PORT`), shared by every server that uses
+    /// it with the same [`redis_prefix`](Self::redis_prefix); `None` (the default) counts in
+    /// this process. A Redis that does not answer falls back to this process's counts.
+    pub redis: Option<String>,
+    /// The prefix of every Redis key (default `leanrpc:`).
+    pub redis_prefix: String,
     /// How long a verified key is trusted at most before the store is asked again; changes made
     /// with `tickets keys` apply within 250 ms regardless. Zero asks the store on every request.
     pub key_cache_ttl: Duration,
@@ -76,6 +82,8 @@ impl Options {
             data_dir: data_dir.into(),
             database: None,
             rate_limit: None,
+            redis: None,
+            redis_prefix: leanrpc_keys::DEFAULT_REDIS_PREFIX.to_owned(),
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL,
             scalar_results_in_arrays: false,
         }
@@ -226,12 +234,24 @@ impl App {
         keys: Keys,
     ) -> Result<Self, Error> {
         let limit = options.rate_limit.map(RateLimit::per_minute);
-        let auth = KeyAuthenticator::builder(Arc::clone(&keys))
+        let mut auth = KeyAuthenticator::builder(Arc::clone(&keys))
             .scheme(key_scheme())
             .cache_ttl(options.key_cache_ttl)
             .rate_limit(limit)
-            .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT))
-            .build();
+            .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT));
+        if let Some(url) = &options.redis {
+            if !url.starts_with("redis://") {
+                let scheme = url
+                    .split_once("://")
+                    .map_or(url.as_str(), |(scheme, _)| scheme);
+                return Err(format!(
+                    "unsupported Redis URL scheme `{scheme}`: expected redis://HOST:PORT"
+                )
+                .into());
+            }
+            auth = auth.redis(RedisLimits::new(url)?.prefix(options.redis_prefix.clone()));
+        }
+        let auth = auth.build();
         let server = Server::builder()
             .namespace(NAMESPACE)
             .api_info("Leantime-style tickets API", env!("CARGO_PKG_VERSION"))

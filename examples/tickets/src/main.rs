@@ -66,6 +66,14 @@ struct ServeArgs {
     /// Calls per minute per key (off by default); also limits failed authentication per address.
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
+    /// Count the limits of --rate-limit in this Redis, redis://HOST:PORT, shared by every server
+    /// using it (with the same --redis-prefix). If Redis does not answer, each server falls back
+    /// to its own counts (and logs a warning) until it answers again.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// The prefix of every key this server writes to Redis.
+    #[arg(long, value_name = "PREFIX", default_value = leanrpc_keys::DEFAULT_REDIS_PREFIX)]
+    redis_prefix: String,
     /// Seconds a verified key is trusted at most before the key store is asked again; changes
     /// made with `tickets keys` apply within 250 ms regardless; 0 asks the store on every
     /// request.
@@ -84,6 +92,8 @@ impl Default for ServeArgs {
             data: PathBuf::from(DEFAULT_DATA_DIR),
             database: None,
             rate_limit: None,
+            redis: None,
+            redis_prefix: leanrpc_keys::DEFAULT_REDIS_PREFIX.to_owned(),
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
             scalar_results_in_arrays: false,
         }
@@ -127,6 +137,8 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         data_dir: args.data.clone(),
         database: args.database.clone(),
         rate_limit: args.rate_limit,
+        redis: args.redis.clone(),
+        redis_prefix: args.redis_prefix.clone(),
         key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
         scalar_results_in_arrays: args.scalar_results_in_arrays,
     })
@@ -139,6 +151,13 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         println!(
             "\nCreated an owner API key (shown only this once; store it now):\n\n    {key}\n\nTry it:\n\n    curl -s {url} -H 'x-api-key: {key}' -d '{{\"jsonrpc\":\"2.0\",\"method\":\"leantime.rpc.projects.getAll\",\"params\":{{}},\"id\":1}}'\n",
             key = key.reveal()
+        );
+    }
+    if args.redis.is_some() {
+        tracing::info!(
+            prefix = %args.redis_prefix,
+            rate_limit = ?args.rate_limit,
+            "limits counted in Redis, shared with every server using it"
         );
     }
     match &args.database {
