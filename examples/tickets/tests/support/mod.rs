@@ -68,6 +68,16 @@ impl TicketsServer {
         Self::start_on(data, dir, None, args)
     }
 
+    /// Starts one more instance on `database`, which other servers share (it stays the
+    /// caller's); `fresh` when no server has run on it yet (this one prints the owner key).
+    pub fn start_instance(database: &pg::TestDatabase, fresh: bool, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_owned();
+        let mut all = vec!["--database", &database.url];
+        all.extend_from_slice(args);
+        Self::spawn(&data, Some(dir), None, fresh, &all)
+    }
+
     /// Starts a server on `data` and, when given, `database` (which may already hold data).
     pub fn start_on(
         data: &Path,
@@ -79,6 +89,16 @@ impl TicketsServer {
             Some(database) => !database.served,
             None => !data.join("keys.sqlite3").exists(),
         };
+        Self::spawn(data, dir, database, fresh, args)
+    }
+
+    fn spawn(
+        data: &Path,
+        dir: Option<tempfile::TempDir>,
+        database: Option<pg::TestDatabase>,
+        fresh: bool,
+        args: &[&str],
+    ) -> Self {
         let mut command = Command::new(BIN);
         command
             .arg("serve")
@@ -220,6 +240,11 @@ impl TicketsServer {
             .status()
             .expect("kill -TERM");
         self.child.wait().expect("wait")
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills the server abruptly (SIGKILL).
