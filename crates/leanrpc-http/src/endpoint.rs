@@ -204,7 +204,8 @@ impl Endpoint {
         let caller = verdict.map_err(|error| status::refused(&error, single_id(envelope)))?;
         let rate = self
             .server
-            .charge(&caller, calls(envelope))
+            .charge_async(&caller, calls(envelope))
+            .await
             .map_err(|throttled| {
                 status::too_many(
                     call_id(envelope),

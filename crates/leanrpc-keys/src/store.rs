@@ -1,9 +1,9 @@
 //! Where API keys live: the stored record ([`StoredKey`]) and the [`KeyStore`] plug-in point.
 //!
 //! A store holds only a digest of each key's secret, never the key itself. This crate provides
-//! an in-memory and a SQLite store and the authenticator that reads them; anything else
-//! (PostgreSQL, a remote service) implements [`KeyStore`] in its own crate or file, and proves
-//! it with the conformance suite (`conformance` feature).
+//! an in-memory, a SQLite and (feature `postgres`) a PostgreSQL store and the authenticator
+//! that reads them; anything else (a remote service) implements [`KeyStore`] in its own crate
+//! or file, and proves it with the conformance suite (`conformance` feature).
 
 use std::fmt;
 use std::sync::Arc;
@@ -111,6 +111,22 @@ impl StoredKey {
     }
 }
 
+/// A change a store pushes to its subscribers ([`KeyStore::subscribe`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyChange<'a> {
+    /// The key with this id was created or changed (revoked, expired, rotated, deleted).
+    Key(&'a str),
+    /// Changes may have been missed (the feed was lost and is back, or it cannot name the
+    /// key): nothing read before can be trusted.
+    Unknown,
+}
+
+/// What [`KeyStore::subscribe`] calls for every change it pushes, from a task of the store's;
+/// it answers `false` once it wants no more (its listener is then dropped). It must return
+/// quickly and never block.
+pub type ChangeListener = Box<dyn Fn(KeyChange<'_>) -> bool + Send + Sync>;
+
 /// Why a [`KeyStore`] operation failed. Never carries a secret.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -209,6 +225,17 @@ pub trait KeyStore: Send + Sync + 'static {
     fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
         Box::pin(std::future::ready(Ok(None)))
     }
+
+    /// Pushes changes as they are committed, by this process or another sharing the store:
+    /// the store calls `listener` for each (from a task of its own) until it answers `false`
+    /// or the store is dropped. Answers whether the store pushes; `false` (the default) drops
+    /// the listener at once. Push is best effort and comes on top of
+    /// [`generation`](Self::generation), which stays the store's guarantee: a store that may
+    /// have missed a change says [`KeyChange::Unknown`].
+    fn subscribe(&self, listener: ChangeListener) -> bool {
+        drop(listener);
+        false
+    }
 }
 
 impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
@@ -238,6 +265,10 @@ impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
 
     fn generation(&self) -> BoxFuture<'_, Result<Option<u64>, StoreError>> {
         (**self).generation()
+    }
+
+    fn subscribe(&self, listener: ChangeListener) -> bool {
+        (**self).subscribe(listener)
     }
 }
 

@@ -560,7 +560,7 @@ async fn call_tool(
     };
     // One tools/call is one call against the key's rate, as one JSON-RPC call is.
     let rate = match caller {
-        Some(caller) => match inner.view.charge(caller, 1) {
+        Some(caller) => match inner.view.charge(caller, 1).await {
             Ok(rate) => Some(rate),
             Err(throttled) => {
                 return Err(Refused::Throttled {

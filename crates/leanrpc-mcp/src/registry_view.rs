@@ -104,9 +104,14 @@ impl RegistryView {
         }
     }
 
-    /// Counts `calls` calls against the caller's rate limit.
-    pub(crate) fn charge(&self, caller: &Caller, calls: usize) -> Result<RateStatus, Throttled> {
-        self.server.charge(caller, calls)
+    /// Counts `calls` calls against the caller's rate limit, where the authenticator keeps it
+    /// (in this process, or shared by several servers, e.g. in Redis), as the HTTP endpoint does.
+    pub(crate) async fn charge(
+        &self,
+        caller: &Caller,
+        calls: usize,
+    ) -> Result<RateStatus, Throttled> {
+        self.server.charge_async(caller, calls).await
     }
 
     /// Calls method `index` with `args` (a JSON object: the params by name; `None` for none,

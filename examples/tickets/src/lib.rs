@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use leanrpc::{Role, Server};
 use leanrpc_keys::{
-    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, RateLimit, SecretHasher,
-    SqliteStore,
+    ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, NewKey, PgKeyStore, RateLimit,
+    RedisLimits, SecretHasher, SqliteStore,
 };
 use leanrpc_mcp::McpService;
 
@@ -35,6 +35,10 @@ pub use service::{
     Clients, Comments, Projects, ProjectsClient, Sprints, Tickets, TicketsClient, Timesheets, Users,
 };
 pub use store::Store;
+
+/// The API key store the server and `tickets keys` share: SQLite in the data directory, or the
+/// PostgreSQL database of `--database`.
+pub type Keys = Arc<dyn KeyStore>;
 
 /// The namespace every method name starts with, as in Leantime.
 pub const NAMESPACE: &str = "leantime.rpc";
@@ -59,15 +63,22 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// How to open the app.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The data directory (created if missing): the SQLite databases, or, with a
-    /// [`database`](Self::database) URL, the API keys only.
+    /// The data directory (created if missing) of the SQLite databases; unused with a
+    /// [`database`](Self::database) URL.
     pub data_dir: PathBuf,
-    /// Where the tickets data lives: `None` for SQLite in the data directory, or a
-    /// `postgres://USER@HOST:PORT/DB` URL (see [`Database::parse`]).
+    /// Where the tickets data and the API keys live: `None` for SQLite in the data directory,
+    /// or a `postgres://USER@HOST:PORT/DB` URL (see [`Database::parse`]), which several servers
+    /// may share.
     pub database: Option<String>,
     /// Calls a minute per key; also turns on the per-address limit on failed authentication.
     /// `None` (the default) limits nothing.
     pub rate_limit: Option<u64>,
+    /// Count the limits in this Redis (`redis://HOST:PORT`), shared by every server that uses
+    /// it with the same [`redis_prefix`](Self::redis_prefix); `None` (the default) counts in
+    /// this process. A Redis that does not answer falls back to this process's counts.
+    pub redis: Option<String>,
+    /// The prefix of every Redis key (default `leanrpc:`).
+    pub redis_prefix: String,
     /// How long a verified key is trusted at most before the store is asked again; changes made
     /// with `tickets keys` apply within 250 ms regardless. Zero asks the store on every request.
     pub key_cache_ttl: Duration,
@@ -83,6 +94,8 @@ impl Options {
             data_dir: data_dir.into(),
             database: None,
             rate_limit: None,
+            redis: None,
+            redis_prefix: leanrpc_keys::DEFAULT_REDIS_PREFIX.to_owned(),
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL,
             scalar_results_in_arrays: false,
         }
@@ -110,6 +123,15 @@ pub fn key_scheme() -> KeyScheme {
 pub fn open_keys(data_dir: &Path) -> Result<SqliteStore, Error> {
     create_private_dir(data_dir)?;
     Ok(SqliteStore::open(keys_path(data_dir))?)
+}
+
+/// Opens the key store of `database`: SQLite in `data_dir` ([`open_keys`]), or the key tables
+/// of the PostgreSQL database (migrated first), beside the tickets data.
+pub async fn open_key_store(data_dir: &Path, database: &Database) -> Result<Keys, Error> {
+    Ok(match database {
+        Database::Sqlite => Arc::new(open_keys(data_dir)?),
+        Database::Postgres(url) => Arc::new(PgKeyStore::connect(url).await?),
+    })
 }
 
 /// Creates `dir` and any missing parents with mode 0700; an existing directory is left as is.
@@ -170,7 +192,6 @@ fn open_sqlite(data_dir: &Path) -> Result<Db, Error> {
 }
 
 /// The built application: the JSON-RPC server and the stores behind it.
-#[derive(Debug)]
 pub struct App {
     /// The JSON-RPC server, ready to mount on any HTTP stack.
     pub server: Server,
@@ -178,8 +199,18 @@ pub struct App {
     pub store: Store,
     /// The same store as a SQLite database, when it is one (for benchmarks of its queries).
     pub sqlite: Option<Db>,
-    /// The API key store.
-    pub keys: Arc<SqliteStore>,
+    /// The API key store: SQLite in the data directory, or PostgreSQL beside the tickets data.
+    pub keys: Keys,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("server", &self.server)
+            .field("store", &self.store)
+            .field("sqlite", &self.sqlite)
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {
@@ -189,20 +220,20 @@ impl App {
         if Database::of(options)? != Database::Sqlite {
             return Err("a PostgreSQL database is opened with App::connect".into());
         }
-        let keys = Arc::new(open_keys(&options.data_dir)?);
+        let keys: Keys = Arc::new(open_keys(&options.data_dir)?);
         let db = open_sqlite(&options.data_dir)?;
         Self::build(options, Arc::new(db.clone()), Some(db), keys)
     }
 
     /// Opens the store [`Options::database`] names (SQLite in the data directory by default;
-    /// PostgreSQL migrated to the current schema first) and the key store of the data
-    /// directory, and builds the server.
+    /// PostgreSQL migrated to the current schema first, holding the API keys too) and builds
+    /// the server.
     pub async fn connect(options: &Options) -> Result<Self, Error> {
         match Database::of(options)? {
             Database::Sqlite => Self::open(options),
             database => {
-                let keys = Arc::new(open_keys(&options.data_dir)?);
                 let store = open_store(&options.data_dir, &database).await?;
+                let keys = open_key_store(&options.data_dir, &database).await?;
                 Self::build(options, store, None, keys)
             }
         }
@@ -212,15 +243,27 @@ impl App {
         options: &Options,
         store: Store,
         sqlite: Option<Db>,
-        keys: Arc<SqliteStore>,
+        keys: Keys,
     ) -> Result<Self, Error> {
         let limit = options.rate_limit.map(RateLimit::per_minute);
-        let auth = KeyAuthenticator::builder(Arc::clone(&keys))
+        let mut auth = KeyAuthenticator::builder(Arc::clone(&keys))
             .scheme(key_scheme())
             .cache_ttl(options.key_cache_ttl)
             .rate_limit(limit)
-            .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT))
-            .build();
+            .failed_attempt_limit(limit.map(|_| leanrpc_keys::DEFAULT_FAILED_ATTEMPT_LIMIT));
+        if let Some(url) = &options.redis {
+            if !url.starts_with("redis://") {
+                let scheme = url
+                    .split_once("://")
+                    .map_or(url.as_str(), |(scheme, _)| scheme);
+                return Err(format!(
+                    "unsupported Redis URL scheme `{scheme}`: expected redis://HOST:PORT"
+                )
+                .into());
+            }
+            auth = auth.redis(RedisLimits::new(url)?.prefix(options.redis_prefix.clone()));
+        }
+        let auth = auth.build();
         let server = Server::builder()
             .namespace(NAMESPACE)
             .api_info("Leantime-style tickets API", env!("CARGO_PKG_VERSION"))

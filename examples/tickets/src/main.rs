@@ -2,7 +2,8 @@
 //!
 //! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
 //! API keys and `tickets users ...` people in the same data directory (or, with
-//! `--database postgres://...`, the same database), also while the server runs.
+//! `--database postgres://...`, the same database, tickets and keys alike), also while the
+//! server runs.
 //! `tickets call ...` calls a running server with the generated Rust client.
 
 use std::net::SocketAddr;
@@ -26,9 +27,12 @@ enum Command {
     Serve(ServeArgs),
     /// Manage API keys.
     Keys {
-        /// The data directory.
+        /// The data directory (SQLite).
         #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
+        /// The database instead of the data directory: postgres://USER@HOST:PORT/DB.
+        #[arg(long, global = true, value_name = "URL", conflicts_with = "data")]
+        database: Option<String>,
         #[command(subcommand)]
         command: KeysCommand,
     },
@@ -57,17 +61,27 @@ struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The data directory: the SQLite databases, or with --database the API keys only.
+    /// The data directory: the SQLite databases of the tickets data and the API keys (unused
+    /// with --database).
     #[arg(long, default_value = DEFAULT_DATA_DIR)]
     data: PathBuf,
-    /// Keep the tickets data in this database instead of the data directory:
-    /// postgres://USER@HOST:PORT/DB (migrated to the current schema on start). The API keys stay
-    /// in the data directory.
+    /// Keep the tickets data and the API keys in this database instead of the data directory:
+    /// postgres://USER@HOST:PORT/DB (migrated to the current schema on start). Several servers
+    /// may share it; a key revoked through any of them, or with `tickets keys --database`, is
+    /// refused by all within a second.
     #[arg(long, value_name = "URL")]
     database: Option<String>,
     /// Calls per minute per key (off by default); also limits failed authentication per address.
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
+    /// Count the limits of --rate-limit in this Redis, redis://HOST:PORT, shared by every server
+    /// using it (with the same --redis-prefix). If Redis does not answer, each server falls back
+    /// to its own counts (and logs a warning) until it answers again.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// The prefix of every key this server writes to Redis.
+    #[arg(long, value_name = "PREFIX", default_value = leanrpc_keys::DEFAULT_REDIS_PREFIX)]
+    redis_prefix: String,
     /// Seconds a verified key is trusted at most before the key store is asked again; changes
     /// made with `tickets keys` apply within 250 ms regardless; 0 asks the store on every
     /// request.
@@ -89,6 +103,8 @@ impl Default for ServeArgs {
             data: PathBuf::from(DEFAULT_DATA_DIR),
             database: None,
             rate_limit: None,
+            redis: None,
+            redis_prefix: leanrpc_keys::DEFAULT_REDIS_PREFIX.to_owned(),
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
             scalar_results_in_arrays: false,
             no_mcp: false,
@@ -101,7 +117,11 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(args).await,
-        Command::Keys { data, command } => keys(data, command).await,
+        Command::Keys {
+            data,
+            database,
+            command,
+        } => keys(data, database, command).await,
         Command::Users {
             data,
             database,
@@ -130,6 +150,8 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         data_dir: args.data.clone(),
         database: args.database.clone(),
         rate_limit: args.rate_limit,
+        redis: args.redis.clone(),
+        redis_prefix: args.redis_prefix.clone(),
         key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
         scalar_results_in_arrays: args.scalar_results_in_arrays,
     })
@@ -144,6 +166,13 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
             key = key.reveal()
         );
     }
+    if args.redis.is_some() {
+        tracing::info!(
+            prefix = %args.redis_prefix,
+            rate_limit = ?args.rate_limit,
+            "limits counted in Redis, shared with every server using it"
+        );
+    }
     let mut router = leanrpc_axum::router(app.server.clone());
     if !args.no_mcp {
         let mcp = app.mcp()?;
@@ -153,7 +182,6 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
     match &args.database {
         Some(database) => tracing::info!(
             database = %tickets::pg::describe(database),
-            keys = %args.data.display(),
             "listening on {url}"
         ),
         None => tracing::info!(data = %args.data.display(), "listening on {url}"),
@@ -175,9 +203,16 @@ async fn users(
     tickets::users::run(&data, &database, command, &mut std::io::stdout().lock()).await
 }
 
-async fn keys(data: PathBuf, command: KeysCommand) -> Result<(), tickets::Error> {
-    let store = tickets::open_keys(&data)?;
+async fn keys(
+    data: PathBuf,
+    database: Option<String>,
+    command: KeysCommand,
+) -> Result<(), tickets::Error> {
+    let database = database
+        .as_deref()
+        .map_or(Ok(Database::Sqlite), Database::parse)?;
+    let store = tickets::open_key_store(&data, &database).await?;
     let mut out = std::io::stdout().lock();
-    leanrpc_keys::cli::run(&store, &tickets::key_scheme(), command, &mut out).await?;
+    leanrpc_keys::cli::run(&*store, &tickets::key_scheme(), command, &mut out).await?;
     Ok(())
 }

@@ -73,19 +73,50 @@ fn an_unreachable_database_stops_the_start_naming_it_without_the_password() {
 
 #[test]
 fn users_take_a_database_or_a_data_directory_not_both() {
-    let (ok, stderr) = run(&[
-        "users",
-        "list",
-        "--database",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    ]);
-    assert!(!ok);
-    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    for command in ["users", "keys"] {
+        let (ok, stderr) = run(&[
+            command,
+            "list",
+            "--database",
+            "postgres://postgres@127.0.0.1:5432/postgres",
+        ]);
+        assert!(!ok, "{command}");
+        assert!(
+            stderr.contains("cannot be used with"),
+            "{command}: {stderr}"
+        );
+    }
 }
 
-/// A PostgreSQL-backed server keeps its data in the database and its keys in the data
-/// directory: restarted on both, it finds its projects, migrates nothing twice and creates no
-/// second owner key.
+/// `tickets keys --database URL` manages the keys a PostgreSQL-backed server uses: a key
+/// created there works on the server, and once revoked there it is refused.
+#[tokio::test]
+async fn keys_live_in_the_database() {
+    let server = TicketsServer::start_on(
+        tempfile::tempdir().unwrap().path(),
+        None,
+        Some(TestDatabase::create()),
+        &[],
+    );
+    let key = server.create_key(&["--role", "editor", "--name", "in postgres"]);
+    let listing = server.keys(&["list"]);
+    assert!(listing.contains("in postgres"), "{listing}");
+    server.ok(&key, "projects.getAll", json!({})).await;
+    server.keys(&["revoke", key.split('_').nth(1).unwrap()]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (status, _) = server.call(&key, "projects.getAll", json!({})).await;
+        if status == 401 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still accepted");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// A PostgreSQL-backed server keeps its data and its keys in the database, nothing in the data
+/// directory: restarted on it, it finds its projects and keys, migrates nothing twice and
+/// creates no second owner key.
 #[tokio::test]
 async fn a_postgres_server_restarts_on_its_database() {
     let data = tempfile::tempdir().unwrap();
@@ -101,6 +132,7 @@ async fn a_postgres_server_restarts_on_its_database() {
         !path.join("tickets.sqlite3").exists(),
         "no SQLite tickets file"
     );
+    assert!(!path.join("keys.sqlite3").exists(), "no SQLite key file");
     let (data, dir, database) = server.into_stores();
     let restarted = TicketsServer::start_on(&data, dir, database, &[]);
     assert!(

@@ -65,6 +65,18 @@ pub trait Authenticator: Send + Sync + 'static {
         let _ = (caller, calls);
         Ok(RateStatus::Unlimited)
     }
+
+    /// Counts `calls` calls against the caller's rate limit where the count may live outside
+    /// this process (a Redis that several servers share, say), so answering may wait. The HTTP
+    /// endpoint charges through this one. The default answers [`charge`](Self::charge) at once;
+    /// an authenticator whose count is always local need not implement it.
+    fn charge_async<'a>(
+        &'a self,
+        caller: &'a Caller,
+        calls: usize,
+    ) -> BoxFuture<'a, Result<RateStatus, Throttled>> {
+        Box::pin(std::future::ready(self.charge(caller, calls)))
+    }
 }
 
 /// A request refused by the caller's rate limit.

@@ -123,6 +123,20 @@ impl Server {
         }
     }
 
+    /// [`charge`](Self::charge) through [`Authenticator::charge_async`]: for an authenticator
+    /// whose counts may live outside this process (shared by several servers). The HTTP
+    /// endpoint charges through this one.
+    pub async fn charge_async(
+        &self,
+        caller: &Caller,
+        calls: usize,
+    ) -> Result<RateStatus, Throttled> {
+        match self.authenticator() {
+            Some(auth) => auth.charge_async(caller, calls).await,
+            None => Ok(RateStatus::Unlimited),
+        }
+    }
+
     /// The access check: a caller whose role and scopes meet `def`'s rules, when the server
     /// authenticates; anyone otherwise.
     pub(super) fn permit(&self, def: &MethodDef, caller: Option<&Caller>) -> Result<(), RpcError> {

@@ -1,7 +1,7 @@
 //! Starts the real `tickets` binary on a loopback port with a fresh data directory, and talks to
 //! it over HTTP. In a test binary whose name ends in `_postgres` (`tests/api_postgres.rs` runs
 //! `tests/api.rs` again), the server keeps its tickets data in a fresh PostgreSQL database
-//! instead of SQLite (its keys stay in the data directory).
+//! instead of SQLite, its API keys included.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -68,6 +68,16 @@ impl TicketsServer {
         Self::start_on(data, dir, None, args)
     }
 
+    /// Starts one more instance on `database`, which other servers share (it stays the
+    /// caller's); `fresh` when no server has run on it yet (this one prints the owner key).
+    pub fn start_instance(database: &pg::TestDatabase, fresh: bool, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_owned();
+        let mut all = vec!["--database", &database.url];
+        all.extend_from_slice(args);
+        Self::spawn(&data, Some(dir), None, fresh, &all)
+    }
+
     /// Starts a server on `data` and, when given, `database` (which may already hold data).
     pub fn start_on(
         data: &Path,
@@ -75,14 +85,29 @@ impl TicketsServer {
         database: Option<pg::TestDatabase>,
         args: &[&str],
     ) -> Self {
-        let fresh = !data.join("keys.sqlite3").exists();
+        let fresh = match &database {
+            Some(database) => !database.served,
+            None => !data.join("keys.sqlite3").exists(),
+        };
+        Self::spawn(data, dir, database, fresh, args)
+    }
+
+    fn spawn(
+        data: &Path,
+        dir: Option<tempfile::TempDir>,
+        database: Option<pg::TestDatabase>,
+        fresh: bool,
+        args: &[&str],
+    ) -> Self {
         let mut command = Command::new(BIN);
         command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--data"])
             .arg(data);
-        if let Some(database) = &database {
+        let mut database = database;
+        if let Some(database) = &mut database {
             command.args(["--database", &database.url]);
+            database.served = true;
         }
         let mut child = command
             .args(args)
@@ -128,8 +153,8 @@ impl TicketsServer {
         }
     }
 
-    /// The arguments that name this server's store to `tickets users`: `--data DIR`, or
-    /// `--database URL` on PostgreSQL.
+    /// The arguments that name this server's store to `tickets users` and `tickets keys`:
+    /// `--data DIR`, or `--database URL` on PostgreSQL.
     pub fn store_args(&self) -> Vec<std::ffi::OsString> {
         match &self.database {
             Some(database) => vec!["--database".into(), database.url.clone().into()],
@@ -137,13 +162,13 @@ impl TicketsServer {
         }
     }
 
-    /// Runs `tickets keys ARGS --data DIR` and returns its stdout.
+    /// Runs `tickets keys ARGS --data DIR` (or `--database URL` on PostgreSQL) and returns its
+    /// stdout.
     pub fn keys(&self, args: &[&str]) -> String {
         let output = Command::new(BIN)
             .arg("keys")
             .args(args)
-            .arg("--data")
-            .arg(&self.data)
+            .args(self.store_args())
             .output()
             .expect("run tickets keys");
         assert!(
@@ -215,6 +240,11 @@ impl TicketsServer {
             .status()
             .expect("kill -TERM");
         self.child.wait().expect("wait")
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills the server abruptly (SIGKILL).

@@ -19,6 +19,8 @@ pub const DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 pub struct TestDatabase {
     /// Its URL (for `--database`).
     pub url: String,
+    /// Whether a server was started on it (so it holds keys: no owner key is printed).
+    pub served: bool,
     name: String,
     admin: String,
 }
@@ -53,7 +55,12 @@ impl TestDatabase {
             );
         }
         let url = with_dbname(&admin, &name);
-        Self { url, name, admin }
+        Self {
+            url,
+            served: false,
+            name,
+            admin,
+        }
     }
 }
 
