@@ -43,6 +43,6 @@ for case in positional named get batch100 string64k post auth; do
         'BEGIN { printf "| %s | %d | %d | %d | %.2f× | %.2f× |\n", c, l, j, f, l / f, l / j }'
 done
 echo
-echo "post: the positional call through Server::handle (HTTP-neutral path, no auth); auth: the same"
+echo "post: the positional call through Endpoint::handle (HTTP-neutral path, no auth); auth: the same"
 echo "with an x-api-key through KeyAuthenticator over SqliteStore, cached. jsonrpsee and the floor"
 echo "do the positional call for post, and the hand-written key check plus that call for auth."

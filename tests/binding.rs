@@ -106,11 +106,11 @@ impl Tickets {
     }
 
     fn who(&self, caller: Option<&Caller>) -> Option<String> {
-        caller.map(|c| c.key_id.clone())
+        caller.map(|c| c.key_id().to_owned())
     }
 
     fn whoami(&self, caller: &Caller) -> String {
-        caller.key_id.clone()
+        caller.key_id().to_owned()
     }
 
     fn context(&self, ctx: &CallContext<'_>, n: i64) -> Value {
@@ -633,7 +633,7 @@ fn raw_params_reach_the_handler_unparsed() {
 #[test]
 fn context_params_come_from_the_call() {
     let s = server();
-    let key = caller(Role::Readonly, vec![], &[]);
+    let key = caller(Role::Readonly);
     let body = |method: &str| {
         format!(r#"{{"jsonrpc":"2.0","method":"leantime.rpc.tickets.{method}","id":1}}"#)
     };
@@ -898,10 +898,10 @@ fn check_as(server: &Server, key: Option<&Caller>, method: &str, params: &str, e
 #[test]
 fn roles_are_enforced_with_the_service_default_and_the_server_default() {
     let s = guarded();
-    let readonly = caller(Role::Readonly, vec![], &[]);
-    let commenter = caller(Role::Commenter, vec![], &[]);
-    let editor = caller(Role::Editor, vec![], &[]);
-    let admin = caller(Role::Admin, vec![], &[]);
+    let readonly = caller(Role::Readonly);
+    let commenter = caller(Role::Commenter);
+    let editor = caller(Role::Editor);
+    let admin = caller(Role::Admin);
     let needs = |role: &str| {
         error(
             -32001,
@@ -958,9 +958,11 @@ fn roles_are_enforced_with_the_service_default_and_the_server_default() {
 #[test]
 fn scopes_are_enforced_all_of_them() {
     let s = guarded();
-    let both = caller(Role::Owner, vec![], &["tickets:write", "tickets:delete"]);
-    let one = caller(Role::Owner, vec![], &["tickets:write"]);
-    let unscoped = caller(Role::Owner, vec![], &[]);
+    let mut both = caller(Role::Owner);
+    both.grant_mut().scopes = vec!["tickets:write".into(), "tickets:delete".into()];
+    let mut one = caller(Role::Owner);
+    one.grant_mut().scopes = vec!["tickets:write".into()];
+    let unscoped = caller(Role::Owner);
     check_as(
         &s,
         Some(&one),
@@ -988,8 +990,9 @@ fn scopes_are_enforced_all_of_them() {
 #[test]
 fn projects_are_enforced_on_the_named_param() {
     let s = guarded();
-    let limited = caller(Role::Commenter, vec![1, 2], &[]);
-    let everywhere = caller(Role::Commenter, vec![], &[]);
+    let mut limited = caller(Role::Commenter);
+    limited.grant_mut().projects = vec![1, 2];
+    let everywhere = caller(Role::Commenter);
     let forbidden = error(-32001, "this key may not access that project", None);
     check_as(
         &s,

@@ -80,7 +80,7 @@ impl Authenticator for Keys {
         };
         Box::pin(async move {
             let role = role.ok_or(AuthError::Rejected)?;
-            Ok(std::sync::Arc::new(caller(role, Vec::new(), &[])))
+            Ok(std::sync::Arc::new(caller(role)))
         })
     }
 }
@@ -186,7 +186,7 @@ fn docs_and_error_codes_are_listed() {
 #[test]
 fn a_key_sees_only_the_methods_it_may_call() {
     let s = server(true);
-    let reader = discover(&s, Some(&caller(Role::Readonly, Vec::new(), &[])));
+    let reader = discover(&s, Some(&caller(Role::Readonly)));
     let names: Vec<&str> = reader["methods"]
         .as_array()
         .unwrap()
@@ -195,7 +195,7 @@ fn a_key_sees_only_the_methods_it_may_call() {
         .collect();
     assert!(!names.contains(&"acme.rpc.notes.putOpaque"), "{names:?}");
     assert_eq!(names.len(), 5);
-    let editor = discover(&s, Some(&caller(Role::Editor, Vec::new(), &[])));
+    let editor = discover(&s, Some(&caller(Role::Editor)));
     let put = method(&editor, "putOpaque");
     assert_eq!(put["x-min-role"], "editor");
     assert_eq!(put["x-scopes"], json!(["notes:write"]));
@@ -207,8 +207,8 @@ fn a_key_sees_only_the_methods_it_may_call() {
         .collect();
     assert_eq!(codes, [-32602, -32001]);
     // A key without the scope does not see it either.
-    let mut scoped = caller(Role::Owner, Vec::new(), &[]);
-    scoped.scopes = vec!["other".into()];
+    let mut scoped = caller(Role::Owner);
+    scoped.grant_mut().scopes = vec!["other".into()];
     let doc = discover(&s, Some(&scoped));
     assert!(!doc.to_string().contains("putOpaque"));
     // No caller on an authenticating server: -32001, like any method.
@@ -254,7 +254,7 @@ fn get(
     path: &str,
     query: Option<&str>,
     headers: Headers,
-) -> leanrpc::HttpResponse {
+) -> leanrpc::http::HttpResponse {
     let request = Request::new("GET").path(path).query(query);
     headers
         .into_iter()
@@ -421,13 +421,13 @@ fn the_model_gives_front_ends_defaults_and_self_contained_params_schemas() {
         json!(["integer", "null"])
     );
     // The same document as `rpc.discover`'s, from the model.
-    let editor = caller(Role::Editor, Vec::new(), &[]);
+    let editor = caller(Role::Editor);
     assert_eq!(
         serde_json::from_str::<Value>(&api.openrpc(Some(&editor))).unwrap(),
         discover(&s, Some(&editor))
     );
     // What a front end lists for a key: the methods it may call.
-    let reader = caller(Role::Readonly, Vec::new(), &[]);
+    let reader = caller(Role::Readonly);
     let visible: Vec<&str> = api
         .methods_visible_to(Some(&reader))
         .map(|m| m.name())

@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput};
 use futures_executor::block_on;
 use jsonrpsee::RpcModule;
-use leanrpc::HttpRequest;
+use leanrpc::http::{Endpoint, HttpRequest};
 use leanrpc_benches::{bodies, floor, keycheck::KeyTable, service};
 use serde_json::value::RawValue;
 
@@ -171,10 +171,10 @@ fn string_64k(c: &mut Criterion) {
     );
 }
 
-/// GET: leanrpc decodes the query inside `Server::handle`; jsonrpsee has no GET form, so it and
+/// GET: leanrpc decodes the query inside `Endpoint::handle`; jsonrpsee has no GET form, so it and
 /// the floor get the same minimal hand-written query decoding (`floor::query_to_body`) first.
 fn get_decoded(c: &mut Criterion) {
-    let server = service::server();
+    let endpoint = Endpoint::new(service::server());
     let module = jsonrpsee_api::module();
     let query = bodies::get_query();
     let no_headers: Vec<(&str, &[u8])> = Vec::new();
@@ -190,7 +190,7 @@ fn get_decoded(c: &mut Criterion) {
     check(
         "get_decoded",
         [
-            &block_on(server.handle(&get)).body,
+            &block_on(endpoint.handle(&get)).body,
             jsonrpsee_single(&module, &body)
                 .await_now()
                 .get()
@@ -205,7 +205,7 @@ fn get_decoded(c: &mut Criterion) {
         Throughput::Elements(1),
         &mut [
             ("leanrpc", &mut || {
-                black_box(block_on(server.handle(black_box(&get))));
+                black_box(block_on(endpoint.handle(black_box(&get))));
             }),
             ("jsonrpsee", &mut || {
                 let body = floor::query_to_body(black_box(&query)).expect("a well-formed query");
@@ -250,14 +250,15 @@ fn batch_100(c: &mut Criterion) {
     );
 }
 
-/// A call with an `x-api-key` whose record is cached: leanrpc's `Server::handle` through
+/// A call with an `x-api-key` whose record is cached: leanrpc's `Endpoint::handle` through
 /// `KeyAuthenticator` over `SqliteStore` (with its defaults: per-address failure limit, usage
-/// recording), beside the same `Server::handle` without auth. jsonrpsee and the floor check the
+/// recording), beside the same `Endpoint::handle` without auth. jsonrpsee and the floor check the
 /// key by hand first (`KeyTable`: split, SHA-256 of the secret, `HashMap` lookup, compare).
 fn auth_cached_key(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let keyed = block_on(service::keyed_server(dir.path()));
-    let open = service::server();
+    let keyed_endpoint = Endpoint::new(keyed.server.clone());
+    let open = Endpoint::new(service::server());
     let module = jsonrpsee_api::module();
     let key = keyed.key.reveal().to_owned();
     let table = KeyTable::with_key(&key);
@@ -267,7 +268,7 @@ fn auth_cached_key(c: &mut Criterion) {
     let authed = post(body.as_bytes(), &with_key);
     let plain = post(body.as_bytes(), &without_key);
     // The first request fills the key cache.
-    let first = block_on(keyed.server.handle(&authed));
+    let first = block_on(keyed_endpoint.handle(&authed));
     assert_eq!(
         first.status,
         200,
@@ -279,7 +280,7 @@ fn auth_cached_key(c: &mut Criterion) {
     check(
         "auth_cached_key",
         [
-            &block_on(keyed.server.handle(&authed)).body,
+            &block_on(keyed_endpoint.handle(&authed)).body,
             jsonrpsee_single(&module, body).await_now().get().as_bytes(),
             &floor::call(body.as_bytes()),
         ],
@@ -291,7 +292,7 @@ fn auth_cached_key(c: &mut Criterion) {
         Throughput::Elements(1),
         &mut [
             ("leanrpc", &mut || {
-                black_box(block_on(keyed.server.handle(black_box(&authed))));
+                black_box(block_on(keyed_endpoint.handle(black_box(&authed))));
             }),
             ("leanrpc_no_auth", &mut || {
                 black_box(block_on(open.handle(black_box(&plain))));

@@ -34,7 +34,7 @@ fn main() {
         .mint(NewKey::new("bench", Role::Readonly), 0)
         .expect("mint");
     stored.digest = [0x11; 32];
-    block_on(leanrpc::KeyStore::insert(&*store, stored)).expect("insert");
+    block_on(leanrpc_keys::KeyStore::insert(&*store, stored)).expect("insert");
     let unknown = scheme.format().mint().expect("mint");
     let fresh: Vec<_> = (0..rounds)
         .map(|_| scheme.format().mint().expect("mint"))

@@ -3,14 +3,14 @@
 //! A driver for profilers (`valgrind --tool=callgrind`, `perf record`): answers one in-process
 //! case N times (default 100,000) with one contender and nothing else, so that a profile shows
 //! only that work. CASE is `positional`, `named`, `batch100`, `string64k`, `get`, `post`
-//! (`positional` through `Server::handle`) or `auth` (`post` with an API key);
+//! (`positional` through `Endpoint::handle`) or `auth` (`post` with an API key);
 //! CONTENDER is `leanrpc`, `jsonrpsee` or `floor`. See benches/README.md for the commands.
 
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
 
 use futures_executor::block_on;
-use leanrpc::HttpRequest;
+use leanrpc::http::{Endpoint, HttpRequest};
 use leanrpc_benches::{bodies, floor, keycheck::KeyTable, service};
 use serde_json::value::RawValue;
 
@@ -44,6 +44,8 @@ fn main() {
     let module = jsonrpsee_api::module();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let keyed = (case == "auth").then(|| block_on(service::keyed_server(dir.path())));
+    let endpoint = Endpoint::new(server.clone());
+    let keyed_endpoint = keyed.as_ref().map(|k| Endpoint::new(k.server.clone()));
     let key = keyed.as_ref().map(|k| k.key.reveal().to_owned());
     let table = key.as_deref().map(KeyTable::with_key);
     let mut headers: Vec<(&str, &[u8])> = vec![("content-type", b"application/json")];
@@ -82,10 +84,10 @@ fn main() {
     for _ in 0..n {
         let body = black_box(body.as_str());
         bytes += match (who.as_str(), case.as_str()) {
-            ("leanrpc", "get" | "post") => block_on(server.handle(&request)).body.len(),
+            ("leanrpc", "get" | "post") => block_on(endpoint.handle(&request)).body.len(),
             ("leanrpc", "auth") => {
-                let keyed = keyed.as_ref().expect("a keyed server");
-                block_on(keyed.server.handle(&request)).body.len()
+                let keyed = keyed_endpoint.as_ref().expect("a keyed server");
+                block_on(keyed.handle(&request)).body.len()
             }
             ("leanrpc", _) => block_on(server.call(body)).map_or(0, |a| a.len()),
             ("jsonrpsee" | "floor", "get") => {

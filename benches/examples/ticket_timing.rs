@@ -3,7 +3,7 @@
 //! Does the time `tickets.getTicket` takes tell a key limited to project 1 anything about the
 //! tickets of project 2 (issue 13, W7)? Builds the tickets example's app (`tickets::App`, the
 //! server `tickets serve` mounts) on a fresh data dir, writes two projects and their tickets,
-//! then times `Server::handle` on a `getTicket` POST with the project-1 key for:
+//! then times `Endpoint::handle` on a `getTicket` POST with the project-1 key for:
 //!
 //! - `missing id`: an id no ticket has (-32002);
 //! - `foreign, 1.9 MB`: a ticket of project 2 whose description is 1.9 MB (-32002);
@@ -21,7 +21,8 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
-use leanrpc::{HttpRequest, Role};
+use leanrpc::Role;
+use leanrpc::http::{Endpoint, HttpRequest};
 use leanrpc_keys::NewKey;
 use serde_json::{Value, json};
 
@@ -50,7 +51,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
 
     let app = tickets::App::open(&tickets::Options::new(dir.path())).expect("open the app");
-    let server = &app.server;
+    let server = &Endpoint::new(app.server.clone());
     let call = |key: &str, method: &str, params: Value| -> Value {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": format!("leantime.rpc.{method}"),
                           "params": params})
@@ -160,22 +161,28 @@ fn main() {
     // read connections, without the runtime's hand-off to the blocking pool around it.
     let ids: Vec<i64> = cases.iter().map(|(_, id)| *id).collect();
     let times = runtime
-        .block_on(app.db.read(move |conn| {
-            let scope = tickets::db::Scope::only(&[p1]);
-            let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); ids.len()];
-            let mut order: Vec<usize> = (0..ids.len()).collect();
-            let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-            for _ in 0..rounds {
-                shuffle(&mut order, &mut seed);
-                for &who in &order {
-                    let start = Instant::now();
-                    let ticket = tickets::db::tickets::get(conn, &scope, black_box(ids[who]))?;
-                    times[who].push(start.elapsed().as_nanos() as f64 / 1_000.0);
-                    assert_eq!(ticket.is_some(), who == 3);
-                }
-            }
-            Ok(times)
-        }))
+        .block_on(
+            app.sqlite
+                .as_ref()
+                .expect("a SQLite app")
+                .read(move |conn| {
+                    let scope = tickets::db::Scope::only(&[p1]);
+                    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); ids.len()];
+                    let mut order: Vec<usize> = (0..ids.len()).collect();
+                    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+                    for _ in 0..rounds {
+                        shuffle(&mut order, &mut seed);
+                        for &who in &order {
+                            let start = Instant::now();
+                            let ticket =
+                                tickets::db::tickets::get(conn, &scope, black_box(ids[who]))?;
+                            times[who].push(start.elapsed().as_nanos() as f64 / 1_000.0);
+                            assert_eq!(ticket.is_some(), who == 3);
+                        }
+                    }
+                    Ok(times)
+                }),
+        )
         .expect("the query");
     report(
         &format!(

@@ -150,7 +150,7 @@ pub(crate) fn print(titles: &[(&str, &str)]) {
         );
         if figures(case, "leanrpc_no_auth").is_some() {
             println!(
-                "| same call, `Server::handle` without auth | {} | | | authenticated / unauthenticated: {} | |",
+                "| same call, `Endpoint::handle` without auth | {} | | | authenticated / unauthenticated: {} | |",
                 ns(case, "leanrpc_no_auth"),
                 ratio(case, "leanrpc", "leanrpc_no_auth"),
             );

@@ -92,7 +92,7 @@ pub(crate) fn print() {
             let open = median(group, "leanrpc_no_auth");
             if open.is_some() {
                 println!(
-                    "| same call, `Server::handle` without auth | {} | | | authenticated / unauthenticated: {} | |",
+                    "| same call, `Endpoint::handle` without auth | {} | | | authenticated / unauthenticated: {} | |",
                     ns(open),
                     ratio(l, open)
                 );

@@ -6,8 +6,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Request;
 use http::{HeaderName, HeaderValue, Method, header};
-use leanrpc_hyper::REQUEST_ID_HEADER;
-use leanrpc_hyper::request_id::{is_valid_request_id, make_request_id};
+use leanrpc_http::REQUEST_ID_HEADER;
+use leanrpc_http::request_id::{is_valid_request_id, make_request_id};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -16,7 +16,7 @@ use tower_http::request_id::{
 /// Gives every request of `router` an `x-request-id` (with tower-http's request-id layers): a
 /// sound incoming one (1 to 128 bytes of visible ASCII, sent once) is kept, any other is
 /// replaced by a new one, and the id is copied onto the response. The JSON-RPC endpoint does
-/// the same by itself ([`leanrpc_hyper::respond`]); this extends it to the router's other
+/// the same by itself ([`leanrpc_http::Endpoint::respond`]); this extends it to the router's other
 /// routes and makes the id the same for both.
 pub fn with_request_ids(router: Router) -> Router {
     router
@@ -112,7 +112,7 @@ pub fn cors<S: AsRef<str>>(origins: &[S]) -> Result<CorsLayer, CorsOriginError> 
         .allow_origin(AllowOrigin::list(allowed))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
-            HeaderName::from_static(leanrpc_core::http::API_KEY_HEADER),
+            HeaderName::from_static(leanrpc_http::API_KEY_HEADER),
             header::CONTENT_TYPE,
             HeaderName::from_static(REQUEST_ID_HEADER),
         ])

@@ -1,8 +1,9 @@
 //! Mounts a [`leanrpc_core::Server`] on axum (and so on any tower stack).
 //!
-//! The adapter is glue: [`leanrpc_hyper`] reads the body (its key checked first, within the
-//! limits), maps the core's [`leanrpc_core::HttpResponse`] back, and runs the accept loop with
-//! its connection cap and timeouts. Every protocol rule lives in the core.
+//! The adapter is glue: [`leanrpc_http::Endpoint`] answers each request (its key checked before
+//! its body is read, within the limits) and [`leanrpc_hyper`] runs the accept loop with its
+//! connection cap and timeouts. Every protocol rule lives in the core and every HTTP rule in
+//! `leanrpc-http`.
 //!
 //! ```no_run
 //! # async fn run(server: leanrpc_core::Server) -> std::io::Result<()> {
@@ -40,6 +41,7 @@ use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use hyper::body::Incoming;
 use leanrpc_core::Server;
+use leanrpc_http::Endpoint;
 use tower_service::Service as _;
 
 pub use leanrpc_hyper::{ServeOptions, Tokio, serve_server, shutdown_signal};
@@ -50,8 +52,10 @@ pub use layers::{CorsOriginError, cors, with_request_ids};
 
 /// A router that answers the server's endpoint path (ignoring case and a trailing slash) and
 /// gives every other path a JSON 404. Add your own routes to it with `.route(...)`.
-pub fn router(server: Server) -> Router {
-    Router::new().fallback_service(JsonRpcService::new(server))
+///
+/// Takes a [`Server`], or an [`Endpoint`] built from one.
+pub fn router(endpoint: impl Into<Endpoint>) -> Router {
+    Router::new().fallback_service(JsonRpcService::new(endpoint))
 }
 
 /// Serves `app` on `listener` with [`ServeOptions::default`] until `shutdown` completes.
@@ -100,13 +104,15 @@ pub async fn serve_with(
 /// The endpoint as a tower service, for stacks that mount services directly.
 #[derive(Debug, Clone)]
 pub struct JsonRpcService {
-    server: Server,
+    endpoint: Endpoint,
 }
 
 impl JsonRpcService {
-    /// Wraps a built server.
-    pub fn new(server: Server) -> Self {
-        Self { server }
+    /// Wraps a built server (or an [`Endpoint`] built from one).
+    pub fn new(endpoint: impl Into<Endpoint>) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+        }
     }
 }
 
@@ -120,18 +126,18 @@ impl tower_service::Service<Request> for JsonRpcService {
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
-        let server = self.server.clone();
-        Box::pin(async move { Ok(handle(&server, req).await) })
+        let endpoint = self.endpoint.clone();
+        Box::pin(async move { Ok(handle(&endpoint, req).await) })
     }
 }
 
-/// Answers one axum request with `server`. The client's address comes from a
+/// Answers one axum request with `endpoint`. The client's address comes from a
 /// [`leanrpc_hyper::ClientAddr`] extension ([`serve_with`] sets it), else from axum's
 /// `ConnectInfo<SocketAddr>`.
-pub async fn handle(server: &Server, req: Request) -> Response {
+pub async fn handle(endpoint: &Endpoint, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let peer = peer_of(server, &parts.extensions);
-    leanrpc_hyper::into_http(leanrpc_hyper::respond(server, &parts, body, peer).await)
+    let peer = peer_of(endpoint.server(), &parts.extensions);
+    endpoint.respond(&parts, body, peer).await.into_http()
 }
 
 /// The client's address of a request, warning once per process when an authenticator needs it

@@ -35,10 +35,7 @@ impl Waits {
 
 fn server(concurrency: usize) -> (Server, Arc<Gauge>) {
     let gauge = Arc::new(Gauge::default());
-    let limits = Limits {
-        batch_concurrency: concurrency,
-        ..Limits::default()
-    };
+    let limits = Limits::default().batch_concurrency(concurrency);
     let server = Server::builder()
         .limits(limits)
         .service(Waits(Arc::clone(&gauge)))

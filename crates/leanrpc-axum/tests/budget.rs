@@ -107,10 +107,7 @@ async fn a_batch_over_the_default_budget_answers_what_fits_and_refuses_the_rest(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn calls_that_wait_share_the_budget_and_keep_their_place() {
-    let limits = Limits {
-        max_total_response_bytes: 1000,
-        ..Limits::default()
-    };
+    let limits = Limits::default().max_total_response_bytes(1000);
     let (url, _stop) = start(limits).await;
     let batch = json!([
         call("blob_later", 400, 1),
@@ -143,11 +140,9 @@ async fn calls_that_wait_share_the_budget_and_keep_their_place() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_single_call_is_held_to_the_smaller_of_the_two_limits() {
-    let limits = Limits {
-        max_response_bytes: 100,
-        max_total_response_bytes: 50,
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .max_response_bytes(100)
+        .max_total_response_bytes(50);
     let (url, _stop) = start(limits).await;
     let (_, fits) = post(&url, &call("blob", 48, 1)).await;
     assert_eq!(fits["result"].as_str().map(str::len), Some(48));

@@ -325,10 +325,7 @@ async fn a_client_that_disconnects_mid_call_frees_the_handler() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_sent_byte_by_byte_is_cut_off_by_the_body_read_timeout() {
-    let limits = Limits {
-        body_read_timeout: Duration::from_millis(300),
-        ..Limits::default()
-    };
+    let limits = Limits::default().body_read_timeout(Duration::from_millis(300));
     let server = start(limits, None, ServeOptions::default()).await;
     let body = json!({"jsonrpc": "2.0", "method": "faults.record", "params": {}, "id": 1, "pad": "x".repeat(200)})
         .to_string();
@@ -420,10 +417,7 @@ async fn headers_sent_byte_by_byte_are_cut_off_by_the_header_read_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_result_over_the_response_limit_is_a_server_error() {
-    let limits = Limits {
-        max_response_bytes: 1024,
-        ..Limits::default()
-    };
+    let limits = Limits::default().max_response_bytes(1024);
     let server = start(limits, None, ServeOptions::default()).await;
     // Well under the bound, however the envelope around the result is counted.
     let small = server.call("bytes", json!({"len": 900})).await;
@@ -501,10 +495,7 @@ async fn shutdown_during_load_finishes_in_flight_calls_and_refuses_new_ones() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_body_limit_refuses_a_chunked_body_just_over_it() {
-    let limits = Limits {
-        max_body_bytes: 1024,
-        ..Limits::default()
-    };
+    let limits = Limits::default().max_body_bytes(1024);
     let server = start(limits, None, ServeOptions::default()).await;
     // Exactly at the bound: answered.
     let call = r#"{"jsonrpc":"2.0","method":"faults.record","id":1,"pad":""#;

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use leanrpc::{
-    AuthError, Authenticator, BoxFuture, BuildError, Caller, Credentials, Role, Server, rpc_service,
+    AuthError, Authenticator, BoxFuture, BuildError, Caller, Credentials, Grant, Role, Server,
+    rpc_service,
 };
 use leanrpc_axum::ServeOptions;
 use serde_json::{Value, json};
@@ -32,13 +33,10 @@ impl Authenticator for OneKey {
         credentials: Credentials<'a>,
     ) -> BoxFuture<'a, Result<Arc<Caller>, AuthError>> {
         let result = match credentials.api_key {
-            Some(b"good-key") => Ok(Arc::new(Caller {
-                key_id: "good".to_owned(),
-                name: "test key".to_owned(),
-                role: Role::Readonly,
-                projects: Vec::new(),
-                scopes: Vec::new(),
-            })),
+            Some(b"good-key") => Ok(Arc::new(Caller::new(
+                "good",
+                Grant::new("test key", Role::Readonly),
+            ))),
             Some(_) => Err(AuthError::Rejected),
             None => Err(AuthError::Missing),
         };

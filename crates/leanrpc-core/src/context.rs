@@ -54,6 +54,44 @@ pub struct CallContext<'a> {
 }
 
 impl<'a> CallContext<'a> {
+    /// The context of a call by `caller` (`None` when the front end has no authenticated
+    /// caller), with the request's `headers` ([`NoHeaders`] when there are none): no id, and
+    /// an empty method name until [`Server::invoke`](crate::Server::invoke) sets it.
+    ///
+    /// ```
+    /// use leanrpc_core::{CallContext, NoHeaders};
+    ///
+    /// let headers: Vec<(&str, &[u8])> = vec![("user-agent", b"mcp-bridge/1.0")];
+    /// let ctx = CallContext::new(None, &headers);
+    /// assert_eq!(ctx.header("user-agent"), Some(&b"mcp-bridge/1.0"[..]));
+    /// assert!(ctx.caller().is_none() && ctx.id().is_none());
+    /// assert!(CallContext::new(None, &NoHeaders).header("user-agent").is_none());
+    /// ```
+    pub fn new(caller: Option<&'a Caller>, headers: &'a dyn HeaderSource) -> Self {
+        Self {
+            caller,
+            headers,
+            id: None,
+            method: "",
+        }
+    }
+
+    /// The same context with request id `id` (`None`: a notification, or a front end
+    /// without JSON-RPC ids), for handlers that log or echo it.
+    ///
+    /// ```
+    /// use leanrpc_core::{CallContext, Id, NoHeaders};
+    /// use serde_json::value::RawValue;
+    ///
+    /// let raw: &RawValue = serde_json::from_str(r#""req-7""#).unwrap();
+    /// let ctx = CallContext::new(None, &NoHeaders).with_id(Id::from_raw(raw));
+    /// assert_eq!(ctx.id().unwrap().as_json(), r#""req-7""#);
+    /// ```
+    pub fn with_id(mut self, id: Option<Id<'a>>) -> Self {
+        self.id = id;
+        self
+    }
+
     /// The authenticated caller (`None` on endpoints without auth).
     pub fn caller(&self) -> Option<&'a Caller> {
         self.caller
@@ -69,7 +107,8 @@ impl<'a> CallContext<'a> {
         self.id
     }
 
-    /// The method name as the client sent it.
+    /// The method name as the client sent it (empty in a context that
+    /// [`CallContext::new`] built and no call received yet).
     pub fn method(&self) -> &'a str {
         self.method
     }

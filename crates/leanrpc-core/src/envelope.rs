@@ -37,6 +37,22 @@ impl<'a> Id<'a> {
         self.0.get() == NULL_ID
     }
 
+    /// The id held in `raw`, when it is of a kind the specification allows (a string, a
+    /// number or `null`); `None` for an object, an array or a boolean.
+    ///
+    /// ```
+    /// use leanrpc_core::Id;
+    /// use serde_json::value::RawValue;
+    ///
+    /// let raw: &RawValue = serde_json::from_str("18446744073709551616").unwrap();
+    /// assert_eq!(Id::from_raw(raw).unwrap().as_json(), "18446744073709551616");
+    /// let raw: &RawValue = serde_json::from_str("[1]").unwrap();
+    /// assert!(Id::from_raw(raw).is_none());
+    /// ```
+    pub fn from_raw(raw: &'a RawValue) -> Option<Self> {
+        Self::checked(raw)
+    }
+
     /// Checks the kinds the specification allows: a string, a number or `null`.
     fn checked(raw: &'a RawValue) -> Option<Self> {
         match raw.get().as_bytes().first() {

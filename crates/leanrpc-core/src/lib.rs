@@ -2,9 +2,14 @@
 //!
 //! It holds the envelope ([`Envelope`], [`Call`], [`Id`], [`Params`]), the error codes
 //! ([`ErrorCode`], [`RpcError`]), the method registry that `#[rpc_service]` fills at link time,
-//! the dispatcher ([`Server`]), the auth model ([`Caller`], [`Role`], [`Authenticator`],
-//! [`KeyStore`]), and the HTTP boundary ([`HttpRequest`], [`HttpResponse`]) that any HTTP stack
-//! maps to and from. It depends on no HTTP crate and no async runtime.
+//! the dispatcher ([`Server`]), and the auth mechanism ([`Caller`], [`Grant`], [`Role`],
+//! [`Authenticator`]). It depends on no HTTP crate and no async runtime.
+//!
+//! Front ends reach methods through the dispatcher's public API: one call at a time with
+//! [`Server::invoke`] (the caller's access checked, [`Server::callable`] lists what it may
+//! call), or a JSON-RPC body with [`Server::decode`] and [`Server::answer`]. `leanrpc-http`
+//! is the HTTP front end (paths, verbs, GET queries, status codes); MCP and in-process clients
+//! call the same API.
 //!
 //! ```
 //! # futures_executor::block_on(async {
@@ -24,23 +29,19 @@ mod depth;
 pub mod discover;
 pub mod envelope;
 pub mod error;
-pub mod http;
-pub mod keystore;
 pub mod limits;
 pub mod observe;
 pub mod params;
 pub mod registry;
-mod response;
+pub mod response;
 pub mod server;
 
 pub use auth::{
-    Access, AuthError, Authenticator, Caller, Credentials, RateStatus, Role, Throttled,
+    Access, AuthError, Authenticator, Caller, Credentials, Grant, RateStatus, Role, Throttled,
 };
 pub use context::{CallContext, FromContext, HeaderSource, NoHeaders, RequestId};
 pub use envelope::{Call, Envelope, Id, Item};
 pub use error::{ErrorCode, RpcError};
-pub use http::{Admission, HttpRequest, HttpResponse};
-pub use keystore::{KeyStatus, KeyStore, StoreError, StoredKey};
 pub use limits::Limits;
 pub use observe::{CallInfo, CallObserver, CallOutcome};
 pub use params::{ParamDef, Params, UnknownParams};

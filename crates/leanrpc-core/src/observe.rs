@@ -1,7 +1,8 @@
 //! Per-call instrumentation: one span per call, and a [`CallObserver`] hook for metrics.
 //!
-//! Every call the server runs (a batch's items each on their own, notifications too) goes
-//! through one place in the dispatcher (`Server::execute`). It:
+//! Every call the server runs (a batch's items each on their own, notifications too, and calls
+//! through [`Server::invoke`] from front ends such as MCP) goes through one place in the
+//! dispatcher (`server/invoke.rs`). It:
 //!
 //! - opens a `tracing` span named `rpc.call` (target `leanrpc::call`, level INFO) following
 //!   OpenTelemetry's JSON-RPC server conventions: `otel.name` and `rpc.method` are the
@@ -30,7 +31,7 @@ use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::auth::Caller;
-use crate::envelope::{Call, Id};
+use crate::envelope::Id;
 use crate::error::{ErrorCode, RpcError};
 use crate::server::Server;
 
@@ -108,10 +109,12 @@ struct State<'a> {
 }
 
 impl<'a> Observed<'a> {
-    /// Prepares the observation of `call` on `server`; `observer` is the server's.
+    /// Prepares the observation of the call of `requested` (the name as the client sent it)
+    /// with `id` on `server`; `observer` is the server's.
     pub(crate) fn new(
         server: &'a Server,
-        call: &'a Call<'a>,
+        requested: &'a str,
+        id: Option<Id<'a>>,
         caller: Option<&'a Caller>,
         observer: Option<&'a dyn CallObserver>,
     ) -> Self {
@@ -133,7 +136,6 @@ impl<'a> Observed<'a> {
         if span.is_disabled() && observer.is_none() {
             return Self { state: None };
         }
-        let requested: &str = &call.method;
         let method = if requested == crate::discover::DISCOVER_METHOD {
             Some(crate::discover::DISCOVER_METHOD)
         } else {
@@ -142,7 +144,7 @@ impl<'a> Observed<'a> {
         let info = CallInfo {
             method,
             requested,
-            id: call.id,
+            id,
             caller,
         };
         if !span.is_disabled() {
@@ -152,11 +154,11 @@ impl<'a> Observed<'a> {
             if method != Some(requested) {
                 span.record("rpc.method_original", cut(requested));
             }
-            if let Some(id) = call.id.filter(|id| !id.is_null()) {
+            if let Some(id) = id.filter(|id| !id.is_null()) {
                 span.record("jsonrpc.request.id", id_text(id).as_str());
             }
             if let Some(caller) = caller {
-                span.record("leanrpc.api_key.id", caller.key_id.as_str());
+                span.record("leanrpc.api_key.id", caller.key_id());
             }
         }
         Self {

@@ -20,6 +20,30 @@ impl<'a> Params<'a> {
     /// No params.
     pub const NONE: Params<'static> = Params(None);
 
+    /// The params held in `raw`, for a front end that calls [`Server::invoke`](crate::Server::invoke):
+    /// an array or an object, or `null` for no params. Any other kind is -32602.
+    ///
+    /// ```
+    /// use leanrpc_core::Params;
+    /// use serde_json::value::RawValue;
+    ///
+    /// let raw: &RawValue = serde_json::from_str(r#"{"id": 9}"#).unwrap();
+    /// assert!(!Params::from_raw(raw).unwrap().is_positional());
+    /// let null: &RawValue = serde_json::from_str("null").unwrap();
+    /// assert!(Params::from_raw(null).unwrap().is_none());
+    /// let scalar: &RawValue = serde_json::from_str("42").unwrap();
+    /// assert_eq!(Params::from_raw(scalar).unwrap_err().code().code(), -32602);
+    /// ```
+    pub fn from_raw(raw: &'a RawValue) -> Result<Self, RpcError> {
+        match raw.get().trim_start().as_bytes().first() {
+            Some(b'[' | b'{') => Ok(Self::new(raw)),
+            Some(b'n') => Ok(Self::NONE),
+            _ => Err(RpcError::invalid_params(
+                "params must be an array, an object or null",
+            )),
+        }
+    }
+
     /// Wraps raw params; callers guarantee it is an array or an object.
     pub(crate) fn new(raw: &'a RawValue) -> Self {
         Self(Some(raw))

@@ -1,4 +1,8 @@
-//! Writing response objects straight into the response buffer.
+//! Writing JSON-RPC response objects straight into a response buffer.
+//!
+//! Public for front ends that answer a whole request with one error object (an HTTP 401, a
+//! body that does not decode): [`error_body`] and [`write_error`]. The rest serves
+//! [`Server::answer`](crate::Server::answer).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -32,8 +36,8 @@ pub(crate) fn scalar_in_array(out: &mut Vec<u8>, at: usize) {
     }
 }
 
-/// Appends a complete error response; `None` answers with `"id": null`.
-pub(crate) fn write_error(out: &mut Vec<u8>, error: &RpcError, id: Option<Id<'_>>) {
+/// Appends a complete error response object to `out`; `None` answers with `"id": null`.
+pub fn write_error(out: &mut Vec<u8>, error: &RpcError, id: Option<Id<'_>>) {
     out.extend_from_slice(br#"{"jsonrpc":"2.0","error":"#);
     // Serializing an RpcError cannot fail: its data is already a serde_json::Value.
     if serde_json::to_writer(&mut *out, error).is_err() {
@@ -44,8 +48,18 @@ pub(crate) fn write_error(out: &mut Vec<u8>, error: &RpcError, id: Option<Id<'_>
     out.push(b'}');
 }
 
-/// An error response as a new buffer.
-pub(crate) fn error_body(error: &RpcError, id: Option<Id<'_>>) -> Vec<u8> {
+/// A complete error response object as a new buffer; `None` answers with `"id": null`.
+///
+/// ```
+/// use leanrpc_core::{RpcError, response};
+///
+/// let body = response::error_body(&RpcError::unauthorized(), None);
+/// assert_eq!(
+///     String::from_utf8(body).unwrap(),
+///     r#"{"jsonrpc":"2.0","error":{"code":-32001,"message":"Unauthorized"},"id":null}"#
+/// );
+/// ```
+pub fn error_body(error: &RpcError, id: Option<Id<'_>>) -> Vec<u8> {
     let mut out = Vec::with_capacity(96);
     write_error(&mut out, error, id);
     out
@@ -93,7 +107,7 @@ impl ResponseBudget {
 /// The -32000 for a result over `max_response_bytes`; out of line, so that the accounting on
 /// every call's path stays small.
 #[cold]
-fn over_result_cap(limit: usize) -> RpcError {
+pub(crate) fn over_result_cap(limit: usize) -> RpcError {
     RpcError::server_error().data(format!(
         "response too large: the result is over max_response_bytes ({limit} bytes)"
     ))

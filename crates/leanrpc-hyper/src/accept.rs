@@ -10,38 +10,38 @@ use std::time::Duration;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use leanrpc_core::Server;
+use leanrpc_http::Endpoint;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::io::WriteTimeout;
 use crate::options::ServeOptions;
 use crate::peer::client_addr;
-use crate::respond::{into_http, respond};
 
 /// The pause after a failed accept (out of file descriptors and the like) before the next try.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
-/// Serves `server` alone on `listener` until `shutdown` completes, with the connection
-/// handling of [`serve_connections`]. Every request goes straight to the core through
-/// [`respond`]; the client address it sees is resolved with
-/// [`ServeOptions::trusted_proxy_hops`].
+/// Serves `endpoint` (a [`leanrpc_core::Server`], or an [`Endpoint`] built from one) alone on
+/// `listener` until `shutdown` completes, with the connection handling of
+/// [`serve_connections`]. Every request goes straight to [`Endpoint::respond`]; the client
+/// address it sees is resolved with [`ServeOptions::trusted_proxy_hops`].
 pub async fn serve_server(
     listener: TcpListener,
-    server: Server,
+    endpoint: impl Into<Endpoint>,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let endpoint = endpoint.into();
     let hops = options.trusted_proxy_hops;
     serve_connections(listener, options, shutdown, move |peer| {
-        let server = server.clone();
+        let endpoint = endpoint.clone();
         hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let server = server.clone();
+            let endpoint = endpoint.clone();
             async move {
                 let (parts, body) = request.into_parts();
                 let client = client_addr(peer.ip(), &parts.headers, hops);
-                let response = respond(&server, &parts, body, Some(client)).await;
-                Ok::<_, Infallible>(into_http::<Full<Bytes>>(response))
+                let response = endpoint.respond(&parts, body, Some(client)).await;
+                Ok::<_, Infallible>(response.into_http::<Full<Bytes>>())
             }
         })
     })
@@ -54,7 +54,7 @@ pub async fn serve_server(
 /// - At most [`ServeOptions::max_connections`] connections at once; the next client waits in
 ///   the listen backlog until one closes.
 /// - Every connection has the header-read (and keep-alive idle) timeout and the write timeout
-///   of `options`; body reads time out in [`respond`].
+///   of `options`; body reads time out in [`Endpoint::respond`].
 /// - A failed accept (out of file descriptors, a connection reset before it was accepted) is
 ///   logged and retried after a short pause: it never ends the server.
 /// - On shutdown it stops accepting, lets in-flight requests finish (up to

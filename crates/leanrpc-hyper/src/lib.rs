@@ -1,8 +1,10 @@
-//! Serves a [`leanrpc_core::Server`] on hyper, with the connection handling every HTTP stack
-//! needs and none should copy: the accept loop with a connection cap, the header-read, idle,
-//! body-read and write timeouts, graceful shutdown, the limited body reader, and the order
-//! that checks a POST's key before reading its body. leanrpc-axum is glue over this crate;
-//! another stack plugs in through [`respond`] and [`serve_connections`].
+//! Serves a [`leanrpc_core::Server`] on hyper with tokio: the accept loop with a connection
+//! cap, the header-read, idle and write timeouts, trusted proxy hops, and graceful shutdown.
+//!
+//! Every HTTP rule (paths, verbs, GET queries, the key checked before the body, the limited
+//! body reader and its timeout, status codes) is [`leanrpc_http`]'s: each request goes to a
+//! [`leanrpc_http::Endpoint`]. leanrpc-axum is glue over this crate; another service on hyper
+//! plugs in through [`serve_connections`] and [`Endpoint::respond`](leanrpc_http::Endpoint::respond).
 //!
 //! ```no_run
 //! # async fn run(server: leanrpc_core::Server) -> std::io::Result<()> {
@@ -13,20 +15,15 @@
 //! ```
 
 mod accept;
-mod body;
 mod io;
 mod options;
 mod peer;
-pub mod request_id;
-mod respond;
 mod signal;
-mod timer;
 
 pub use accept::{serve_connections, serve_server};
-pub use body::{BodyError, read_body};
+/// tokio's clock, for [`ServerBuilder::call_timeout`](leanrpc_core::ServerBuilder::call_timeout)
+/// (re-exported from [`leanrpc_http`]).
+pub use leanrpc_http::Tokio;
 pub use options::ServeOptions;
 pub use peer::{ClientAddr, client_addr};
-pub use request_id::REQUEST_ID_HEADER;
-pub use respond::{REFUSED_BODY_BYTES, into_http, respond};
 pub use signal::shutdown_signal;
-pub use timer::Tokio;

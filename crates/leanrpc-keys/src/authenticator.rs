@@ -6,13 +6,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use leanrpc_core::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, KeyStatus, KeyStore, RateStatus,
-    Throttled,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, RateStatus, Throttled,
 };
 
 use crate::cache::KeyCache;
 use crate::limit::{FixedWindows, RateLimit, client_bucket};
 use crate::scheme::KeyScheme;
+use crate::store::{KeyChange, KeyStatus, KeyStore};
 use crate::time::now_unix;
 use crate::usage::UsageRecorder;
 
@@ -54,6 +54,12 @@ const MAX_TRACKED: usize = 100_000;
 /// this process or by the key CLI in another) applies to every request that begins more than
 /// the check interval after the commit. Stores without a counter fall back to the TTL.
 ///
+/// A store that pushes changes ([`KeyStore::subscribe`]; `PgKeyStore` does, with PostgreSQL's
+/// `LISTEN`/`NOTIFY`) also has the changed key dropped from the cache as soon as the change
+/// reaches this process, typically milliseconds after the commit, and everything dropped when
+/// the store says it may have missed changes (its listener reconnected). The change counter
+/// stays the guarantee; push makes the usual case faster.
+///
 /// # The failed-attempt limit never refuses a valid key
 ///
 /// The key is always verified first. A valid key is accepted whatever its client address did;
@@ -82,10 +88,15 @@ pub struct KeyAuthenticator<S: KeyStore> {
 struct Inner<S> {
     store: Arc<S>,
     scheme: KeyScheme,
-    cache: KeyCache,
+    cache: Arc<KeyCache>,
+    /// Whether the store pushes changes ([`KeyStore::subscribe`]).
+    pushed: bool,
     calls: Option<FixedWindows<String>>,
     failures: Option<FixedWindows<IpAddr>>,
     usage: Option<UsageRecorder>,
+    /// Where the limits are counted when several servers share them.
+    #[cfg(feature = "redis")]
+    redis: Option<Arc<crate::RedisLimits>>,
 }
 
 impl<S: KeyStore> Clone for KeyAuthenticator<S> {
@@ -103,6 +114,7 @@ impl<S: KeyStore> fmt::Debug for KeyAuthenticator<S> {
             .field("scheme", &inner.scheme)
             .field("cache_ttl", &inner.cache.ttl())
             .field("change_check_interval", &inner.cache.check_interval())
+            .field("pushed_changes", &inner.pushed)
             .field("rate_limit", &inner.calls.as_ref().map(|c| c.limit()))
             .field(
                 "failed_attempt_limit",
@@ -114,6 +126,34 @@ impl<S: KeyStore> fmt::Debug for KeyAuthenticator<S> {
 }
 
 impl<S: KeyStore> KeyAuthenticator<S> {
+    /// The limits counted in Redis, if the authenticator shares its limits (feature `redis`).
+    #[cfg(feature = "redis")]
+    pub fn redis(&self) -> Option<&crate::RedisLimits> {
+        self.inner.redis.as_deref()
+    }
+
+    /// Counts a failed attempt from `bucket`: `Some(retry_after)` when the address has used up
+    /// its window (in Redis when shared and reachable, else here).
+    async fn failed_attempt(&self, failures: &FixedWindows<IpAddr>, bucket: IpAddr) -> Option<u64> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.inner.redis {
+            let id = bucket.to_string();
+            match redis.take("failures", &id, failures.limit(), 1).await {
+                Some(crate::redis_limits::Verdict::Taken(_)) => return None,
+                Some(crate::redis_limits::Verdict::Refused(retry_after)) => {
+                    return Some(retry_after);
+                }
+                None => {}
+            }
+        }
+        let now = Instant::now();
+        if let Some(retry_after) = failures.exhausted(&bucket, now) {
+            return Some(retry_after);
+        }
+        failures.add(&bucket, now);
+        None
+    }
+
     /// An authenticator with the defaults (see [`KeyAuthenticatorBuilder`]).
     pub fn new(store: S) -> Self {
         Self::builder(store).build()
@@ -130,6 +170,8 @@ impl<S: KeyStore> KeyAuthenticator<S> {
             rate_limit: None,
             failed_attempt_limit: Some(DEFAULT_FAILED_ATTEMPT_LIMIT),
             usage_interval: Some(DEFAULT_USAGE_INTERVAL),
+            #[cfg(feature = "redis")]
+            redis: None,
         }
     }
 
@@ -242,12 +284,10 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
                 (self.inner.failures.as_ref(), credentials.peer, &result)
             {
                 let bucket = client_bucket(peer);
-                let now = Instant::now();
-                if let Some(retry_after) = failures.exhausted(&bucket, now) {
+                if let Some(retry_after) = self.failed_attempt(failures, bucket).await {
                     tracing::debug!(peer = %bucket, retry_after, "too many failed API key attempts");
                     return Err(AuthError::RateLimited { retry_after });
                 }
-                failures.add(&bucket, now);
             }
             result
         })
@@ -259,7 +299,7 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         };
         let calls = u64::try_from(calls).unwrap_or(u64::MAX);
         let remaining = limiter
-            .take(caller.key_id.as_str(), calls, Instant::now())
+            .take(caller.key_id(), calls, Instant::now())
             .map_err(|retry_after| Throttled {
                 limit: limiter.limit().max,
                 retry_after,
@@ -267,6 +307,35 @@ impl<S: KeyStore> Authenticator for KeyAuthenticator<S> {
         Ok(RateStatus::Limited {
             limit: limiter.limit().max,
             remaining,
+        })
+    }
+
+    /// With [`RedisLimits`](crate::RedisLimits) (feature `redis`), counts in Redis, shared by
+    /// every server using it, falling back to [`charge`](Self::charge) (this process's count)
+    /// when Redis does not answer; without, [`charge`](Self::charge).
+    #[cfg(feature = "redis")]
+    fn charge_async<'a>(
+        &'a self,
+        caller: &'a Caller,
+        calls: usize,
+    ) -> BoxFuture<'a, Result<RateStatus, Throttled>> {
+        let (Some(redis), Some(limiter)) = (&self.inner.redis, &self.inner.calls) else {
+            return Box::pin(std::future::ready(self.charge(caller, calls)));
+        };
+        Box::pin(async move {
+            let limit = limiter.limit();
+            let n = u64::try_from(calls).unwrap_or(u64::MAX);
+            match redis.take("calls", caller.key_id(), limit, n).await {
+                Some(crate::redis_limits::Verdict::Taken(remaining)) => Ok(RateStatus::Limited {
+                    limit: limit.max,
+                    remaining,
+                }),
+                Some(crate::redis_limits::Verdict::Refused(retry_after)) => Err(Throttled {
+                    limit: limit.max,
+                    retry_after,
+                }),
+                None => self.charge(caller, calls),
+            }
         })
     }
 }
@@ -289,6 +358,8 @@ pub struct KeyAuthenticatorBuilder<S: KeyStore> {
     rate_limit: Option<RateLimit>,
     failed_attempt_limit: Option<RateLimit>,
     usage_interval: Option<Duration>,
+    #[cfg(feature = "redis")]
+    redis: Option<Arc<crate::RedisLimits>>,
 }
 
 impl<S: KeyStore> fmt::Debug for KeyAuthenticatorBuilder<S> {
@@ -356,17 +427,54 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
         self
     }
 
+    /// Counts the [`rate_limit`](Self::rate_limit) and the
+    /// [`failed_attempt_limit`](Self::failed_attempt_limit) in Redis (feature `redis`), so that
+    /// every server using the same Redis and prefix shares them: one atomic script per check
+    /// (GCRA: a burst of the limit, then refilled evenly over the window). When Redis does not
+    /// answer, checks fall back to this process's own counts (see [`RedisLimits`](crate::RedisLimits)).
+    /// Needs a Tokio runtime and a front end that charges through
+    /// [`Authenticator::charge_async`], as leanrpc-http's endpoint does.
+    #[cfg(feature = "redis")]
+    pub fn redis(mut self, limits: crate::RedisLimits) -> Self {
+        self.redis = Some(Arc::new(limits));
+        self
+    }
+
     /// Builds the authenticator (starting the usage writer thread, if usage is recorded).
     pub fn build(self) -> KeyAuthenticator<S> {
         let usage = self.usage_interval.and_then(|interval| {
             let secs = i64::try_from(interval.as_secs()).unwrap_or(i64::MAX);
             UsageRecorder::spawn(Arc::clone(&self.store), secs)
         });
+        let cache = Arc::new(KeyCache::new(
+            self.cache_ttl,
+            MAX_TRACKED,
+            self.change_check_interval,
+        ));
+        // The listener holds the cache weakly: once the authenticator is gone, it unsubscribes.
+        let watched = Arc::downgrade(&cache);
+        let pushed = self.store.subscribe(Box::new(move |change| {
+            let Some(cache) = watched.upgrade() else {
+                return false;
+            };
+            match change {
+                KeyChange::Key(key_id) => {
+                    tracing::debug!(key_id, "key changed in the store; dropped from the cache");
+                    cache.pushed(Some(key_id));
+                }
+                _ => {
+                    tracing::debug!("key store may have missed changes; cache dropped");
+                    cache.pushed(None);
+                }
+            }
+            true
+        }));
         KeyAuthenticator {
             inner: Arc::new(Inner {
                 store: self.store,
                 scheme: self.scheme,
-                cache: KeyCache::new(self.cache_ttl, MAX_TRACKED, self.change_check_interval),
+                cache,
+                pushed,
                 calls: self
                     .rate_limit
                     .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),
@@ -374,6 +482,8 @@ impl<S: KeyStore> KeyAuthenticatorBuilder<S> {
                     .failed_attempt_limit
                     .map(|limit| FixedWindows::new(limit, MAX_TRACKED)),
                 usage,
+                #[cfg(feature = "redis")]
+                redis: self.redis,
             }),
         }
     }

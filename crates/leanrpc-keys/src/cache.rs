@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use leanrpc_core::{Caller, StoredKey};
+use leanrpc_core::Caller;
+
+use crate::store::StoredKey;
 
 /// A cached record with the [`Caller`] it authenticates as, built once per store read.
 #[derive(Debug)]
@@ -21,14 +23,14 @@ pub(crate) struct CachedKey {
 }
 
 /// Key records by id, each trusted for `ttl` after it was read and until the store's change
-/// counter ([`KeyStore::generation`](leanrpc_core::KeyStore::generation)) moves. A zero `ttl`
-/// caches nothing.
+/// counter ([`KeyStore::generation`](crate::KeyStore::generation)) moves or the store pushes a
+/// change to it ([`pushed`](Self::pushed)). A zero `ttl` caches nothing.
 ///
 /// The authenticator asks the store for its counter at most every `check_interval` (see
 /// [`check_due`](Self::check_due)) and hands the answer to [`observe`](Self::observe), which
 /// drops every entry when it moved. A record read from the store is only cached if no change
-/// was observed since its read began ([`put`](Self::put) takes the generation seen before), so
-/// a read that raced a change cannot put the old record back.
+/// was observed or pushed since its read began ([`put`](Self::put) takes the [`Seen`] token
+/// taken before), so a read that raced a change cannot put the old record back.
 #[derive(Debug)]
 pub(crate) struct KeyCache {
     ttl: Duration,
@@ -47,6 +49,16 @@ struct Entries {
     keys: HashMap<String, (Arc<CachedKey>, Instant)>,
     /// The store's change counter when `keys` was last emptied for it (`None`: not known).
     generation: Option<u64>,
+    /// How many times entries were dropped for a pushed change.
+    pushes: u64,
+}
+
+/// What the cache knew when a store read began: [`put`](KeyCache::put) keeps the record only
+/// if nothing changed since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seen {
+    generation: Option<u64>,
+    pushes: u64,
 }
 
 impl KeyCache {
@@ -120,9 +132,27 @@ impl KeyCache {
         self.last_check.fetch_max(nanos, Ordering::AcqRel);
     }
 
-    /// The generation records read from now on belong to: pass it to [`put`](Self::put).
-    pub(crate) fn generation(&self) -> Option<u64> {
-        self.lock().generation
+    /// What records read from now on belong to: pass it to [`put`](Self::put).
+    pub(crate) fn generation(&self) -> Seen {
+        let entries = self.lock();
+        Seen {
+            generation: entries.generation,
+            pushes: entries.pushes,
+        }
+    }
+
+    /// A change the store pushed: drops the entry of the key named, or every entry for
+    /// [`KeyChange::Unknown`](crate::KeyChange::Unknown), and keeps reads that began before
+    /// from being cached.
+    pub(crate) fn pushed(&self, key_id: Option<&str>) {
+        let mut entries = self.lock();
+        entries.pushes = entries.pushes.wrapping_add(1);
+        match key_id {
+            Some(key_id) => {
+                entries.keys.remove(key_id);
+            }
+            None => entries.keys.clear(),
+        }
     }
 
     /// The record for `key_id` if it was read less than `ttl` ago and no change was observed
@@ -136,15 +166,9 @@ impl KeyCache {
         (now.saturating_duration_since(*read_at) < self.ttl).then(|| Arc::clone(key))
     }
 
-    /// Remembers a record read from the store at `now`, by a read that began when the cache's
-    /// generation was `generation`; if a change was observed since, it is returned but not
-    /// kept.
-    pub(crate) fn put(
-        &self,
-        record: StoredKey,
-        now: Instant,
-        generation: Option<u64>,
-    ) -> Arc<CachedKey> {
+    /// Remembers a record read from the store at `now`, by a read that began when the cache
+    /// was at `seen`; if a change was observed or pushed since, it is returned but not kept.
+    pub(crate) fn put(&self, record: StoredKey, now: Instant, seen: Seen) -> Arc<CachedKey> {
         let caller = Arc::new(record.caller());
         let key = Arc::new(CachedKey {
             record,
@@ -155,7 +179,7 @@ impl KeyCache {
             return key;
         }
         let mut entries = self.lock();
-        if entries.generation != generation {
+        if entries.generation != seen.generation || entries.pushes != seen.pushes {
             return key;
         }
         let keys = &mut entries.keys;
@@ -180,37 +204,27 @@ impl KeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use leanrpc_core::Role;
+    use leanrpc_core::{Grant, Role};
 
     const CHECK: Duration = Duration::from_millis(250);
 
     fn key(id: &str) -> StoredKey {
-        StoredKey {
-            key_id: id.into(),
-            name: String::new(),
-            digest: [0; 32],
-            role: Role::Readonly,
-            projects: vec![],
-            scopes: vec![],
-            created_at: 0,
-            expires_at: None,
-            revoked_at: None,
-            last_used_at: None,
-        }
+        StoredKey::new(id, Grant::new("", Role::Readonly), [0; 32], 0)
     }
 
     #[test]
     fn entries_live_for_the_ttl() {
         let t0 = Instant::now();
         let cache = KeyCache::new(Duration::from_secs(30), 2, CHECK);
-        cache.put(key("a"), t0, None);
+        let none = cache.generation();
+        cache.put(key("a"), t0, none);
         assert!(cache.get("a", t0 + Duration::from_secs(29)).is_some());
         assert!(cache.get("a", t0 + Duration::from_secs(30)).is_none());
         cache.forget("a");
         assert!(cache.get("a", t0).is_none());
-        cache.put(key("b"), t0, None);
-        cache.put(key("c"), t0, None);
-        cache.put(key("d"), t0, None);
+        cache.put(key("b"), t0, none);
+        cache.put(key("c"), t0, none);
+        cache.put(key("d"), t0, none);
         assert!(cache.entries.lock().unwrap().keys.len() <= 2);
     }
 
@@ -218,7 +232,7 @@ mod tests {
     fn zero_ttl_caches_nothing() {
         let t0 = Instant::now();
         let cache = KeyCache::new(Duration::ZERO, 10, CHECK);
-        cache.put(key("a"), t0, None);
+        cache.put(key("a"), t0, cache.generation());
         assert!(cache.get("a", t0).is_none());
         assert!(!cache.check_due(t0), "nothing cached, nothing to check");
     }
@@ -260,6 +274,33 @@ mod tests {
         assert!(
             cache.get("b", t0).is_none(),
             "a failed check drops everything"
+        );
+    }
+
+    #[test]
+    fn a_pushed_change_drops_its_key_and_stale_reads() {
+        let cache = KeyCache::new(Duration::from_secs(30), 10, CHECK);
+        let t0 = Instant::now();
+        cache.observe(Some(1), t0);
+        let seen = cache.generation();
+        cache.put(key("a"), t0, seen);
+        cache.put(key("b"), t0, seen);
+        // A read of "c" began before the push and ends after it: not kept.
+        let stale = cache.generation();
+        cache.pushed(Some("a"));
+        assert!(cache.get("a", t0).is_none(), "the pushed key is dropped");
+        assert!(cache.get("b", t0).is_some(), "other keys stay");
+        cache.put(key("c"), t0, stale);
+        assert!(
+            cache.get("c", t0).is_none(),
+            "a read from before the push is not kept"
+        );
+        cache.put(key("c"), t0, cache.generation());
+        assert!(cache.get("c", t0).is_some());
+        cache.pushed(None);
+        assert!(
+            cache.get("b", t0).is_none() && cache.get("c", t0).is_none(),
+            "an unknown change drops everything"
         );
     }
 }

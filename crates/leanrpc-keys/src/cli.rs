@@ -7,10 +7,11 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use leanrpc_core::{KeyStore, Role, StoredKey};
+use leanrpc_core::{Grant, Role};
 
 use crate::manage::{ManageError, create_key, revoke_key, rotate_key};
 use crate::scheme::{KeyScheme, NewKey};
+use crate::store::{KeyStore, StoredKey};
 use crate::time::{format_utc, now_unix, parse_utc};
 
 /// A key-management command.
@@ -72,13 +73,11 @@ where
 {
     match command {
         KeysCommand::Create(args) => {
-            let new = NewKey {
-                name: args.name.unwrap_or_default(),
-                role: args.role,
-                projects: args.projects,
-                scopes: args.scopes,
-                expires_at: args.expires,
-            };
+            let grant = Grant::new(args.name.unwrap_or_default(), args.role)
+                .projects(args.projects)
+                .scopes(args.scopes);
+            let mut new = NewKey::from(grant);
+            new.expires_at = args.expires;
             let (key, stored) = create_key(store, scheme, new).await?;
             writeln!(out, "created {}", describe(&stored))?;
             writeln!(out, "The key is shown only this once; store it now:")?;
@@ -131,10 +130,10 @@ fn describe(key: &StoredKey) -> String {
     format!(
         "key {} (name {}, role {}, projects {}, scopes {}, expires {})",
         key.key_id,
-        printable(&key.name),
-        key.role,
-        joined(&key.projects),
-        joined(&key.scopes),
+        printable(&key.grant.name),
+        key.grant.role,
+        joined(&key.grant.projects),
+        joined(&key.grant.scopes),
         key.expires_at
             .map_or_else(|| "never".to_owned(), format_utc),
     )
@@ -163,11 +162,11 @@ fn table(keys: &[StoredKey], now: i64) -> String {
         .chain(keys.iter().map(|k| {
             [
                 k.key_id.clone(),
-                printable(&k.name),
-                k.role.to_string(),
+                printable(&k.grant.name),
+                k.grant.role.to_string(),
                 k.status_at(now).to_string(),
-                joined(&k.projects),
-                joined(&k.scopes),
+                joined(&k.grant.projects),
+                joined(&k.grant.scopes),
                 format_utc(k.created_at),
                 date(k.expires_at),
                 date(k.revoked_at),
@@ -226,18 +225,9 @@ mod tests {
 
     #[test]
     fn table_lists_public_facts_aligned() {
-        let key = StoredKey {
-            key_id: "AbCdEfGh1234".into(),
-            name: "ci\nbot".into(),
-            digest: [7; 32],
-            role: Role::Editor,
-            projects: vec![1, 2],
-            scopes: vec![],
-            created_at: 0,
-            expires_at: Some(86_400),
-            revoked_at: None,
-            last_used_at: None,
-        };
+        let grant = Grant::new("ci\nbot", Role::Editor).projects([1, 2]);
+        let mut key = StoredKey::new("AbCdEfGh1234", grant, [7; 32], 0);
+        key.expires_at = Some(86_400);
         let text = table(&[key], 100_000);
         let lines: Vec<_> = text.lines().collect();
         assert_eq!(lines.len(), 2);

@@ -7,7 +7,11 @@
 //! - **Storage** keeps only SHA-256 of the secret, or HMAC-SHA-256 with a server-side pepper
 //!   ([`SecretHasher`]), compared in constant time: in memory ([`MemoryStore`]) or in a SQLite
 //!   file ([`SqliteStore`], WAL mode, every commit synced, files 0600, safe to share with the
-//!   CLI while the server runs).
+//!   CLI while the server runs), or in PostgreSQL (`PgKeyStore`, feature `postgres`: one
+//!   database shared by several server instances, each change pushed to all of them with
+//!   `LISTEN`/`NOTIFY`). Any other backend implements [`KeyStore`] (each record a
+//!   [`StoredKey`] holding the key's [`Grant`](leanrpc_core::Grant)) and proves it with the
+//!   conformance suite (feature `conformance`), which every built-in store passes.
 //! - **Authentication** ([`KeyAuthenticator`], a [`leanrpc_core::Authenticator`]): one answer
 //!   for unknown, wrong, revoked and expired keys, each costing one store read so timing does
 //!   not tell them apart; records cached for up to 30 s, with status checked on every request
@@ -34,15 +38,15 @@
 //!     .rate_limit(Some(RateLimit::per_minute(120)))
 //!     .build();
 //! let caller = auth
-//!     .authenticate(Credentials { api_key: Some(key.reveal().as_bytes()), peer: None })
+//!     .authenticate(Credentials::new(Some(key.reveal().as_bytes()), None))
 //!     .await
 //!     .unwrap();
-//! assert_eq!((caller.role, caller.projects.as_slice()), (Role::Editor, &[7][..]));
+//! assert_eq!((caller.grant().role, caller.grant().projects.as_slice()), (Role::Editor, &[7][..]));
 //!
 //! // The last character changed (to one it is not), so the checksum no longer matches.
 //! let (head, last) = key.reveal().split_at(key.reveal().len() - 1);
 //! let wrong = format!("{head}{}", if last == "x" { "y" } else { "x" });
-//! let refused = auth.authenticate(Credentials { api_key: Some(wrong.as_bytes()), peer: None });
+//! let refused = auth.authenticate(Credentials::new(Some(wrong.as_bytes()), None));
 //! assert_eq!(refused.await.unwrap_err(), AuthError::Malformed);
 //! # });
 //! ```
@@ -50,20 +54,31 @@
 //! Mount it with `Server::builder().authenticator(auth)`; the server authenticates once per
 //! HTTP request and charges every call of a batch against the key's rate limit.
 //!
-//! Features: `sqlite` ([`SqliteStore`]) and `cli` ([`cli`]), both on by default.
+//! Features: `sqlite` ([`SqliteStore`]) and `cli` ([`cli`]), both on by default; `postgres`
+//! (`PgKeyStore`: keys in PostgreSQL, shared by several server instances, changes pushed with
+//! `LISTEN`/`NOTIFY`); `redis` (`RedisLimits`: the call and failed-attempt limits counted in
+//! Redis, shared by several server instances); and `conformance` (the store conformance suite,
+//! for store authors' tests).
 
 mod authenticator;
 mod cache;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod digest;
 mod key;
 mod limit;
 mod manage;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis_limits;
 mod scheme;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod store;
 pub mod time;
 mod usage;
 
@@ -79,6 +94,11 @@ pub use key::{
 pub use limit::RateLimit;
 pub use manage::{ManageError, Rotation, create_key, revoke_key, rotate_key};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, PgKeyStore, describe_url};
+#[cfg(feature = "redis")]
+pub use redis_limits::{DEFAULT_REDIS_PREFIX, RedisLimits, RedisUrlError};
 pub use scheme::{KeyScheme, NewKey};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteStore, private_sqlite_files};
+pub use store::{ChangeListener, KeyChange, KeyStatus, KeyStore, StoreError, StoredKey};

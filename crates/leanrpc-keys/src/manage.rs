@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use leanrpc_core::{KeyStatus, KeyStore, StoreError, StoredKey};
+use crate::store::{KeyStatus, KeyStore, StoreError, StoredKey};
 
 use crate::key::{ApiKey, MintError};
 use crate::scheme::{KeyScheme, NewKey};
@@ -111,7 +111,7 @@ pub async fn create_key<S: KeyStore + ?Sized>(
         let (key, stored) = scheme.mint(new.clone(), now)?;
         match store.insert(stored.clone()).await {
             Ok(()) => {
-                tracing::info!(key_id = key.key_id(), role = %stored.role, "created API key");
+                tracing::info!(key_id = key.key_id(), role = %stored.grant.role, "created API key");
                 return Ok((key, stored));
             }
             Err(StoreError::Duplicate) if attempts < 2 => attempts += 1,
@@ -166,10 +166,7 @@ pub async fn rotate_key<S: KeyStore + ?Sized>(
         });
     }
     let new = NewKey {
-        name: old.name,
-        role: old.role,
-        projects: old.projects,
-        scopes: old.scopes,
+        grant: old.grant,
         expires_at: old.expires_at,
     };
     let (new_key, stored) = create_key(store, scheme, new).await?;

@@ -5,7 +5,9 @@ use std::future::ready;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use leanrpc_core::{BoxFuture, KeyStore, StoreError, StoredKey};
+use leanrpc_core::BoxFuture;
+
+use crate::store::{KeyStore, StoreError, StoredKey};
 
 /// A [`KeyStore`] in memory: nothing survives the process. Every operation completes at once.
 #[derive(Default)]

@@ -1,10 +1,11 @@
 //! The key scheme: how keys are written ([`KeyFormat`]) and hashed ([`SecretHasher`]), the one
 //! setting the server and the key-management tool must share.
 
-use leanrpc_core::{Role, StoredKey};
+use leanrpc_core::{Grant, Role};
 
 use crate::digest::SecretHasher;
 use crate::key::{ApiKey, KeyFormat, KeyParts, MalformedKey, MintError};
+use crate::store::StoredKey;
 
 /// How keys are written and hashed. The default is prefix `lt` and plain SHA-256.
 #[derive(Debug, Clone, Default)]
@@ -38,33 +39,28 @@ impl KeyScheme {
     /// to store, which holds only the secret's digest.
     pub fn mint(&self, new: NewKey, now: i64) -> Result<(ApiKey, StoredKey), MintError> {
         let key = self.format.mint()?;
-        let stored = StoredKey {
-            key_id: key.key_id().to_owned(),
-            name: new.name,
-            digest: self.hasher.digest(key.parts().secret()),
-            role: new.role,
-            projects: new.projects,
-            scopes: new.scopes,
-            created_at: now,
-            expires_at: new.expires_at,
-            revoked_at: None,
-            last_used_at: None,
-        };
+        let digest = self.hasher.digest(key.parts().secret());
+        let mut stored = StoredKey::new(key.key_id(), new.grant, digest, now);
+        stored.expires_at = new.expires_at;
         Ok((key, stored))
     }
 }
 
-/// What a new key may do: its name, role, projects, scopes and expiry.
+/// A key to create: its [`Grant`] (name, role, projects, scopes) and its expiry.
+///
+/// ```
+/// use leanrpc_core::{Grant, Role};
+/// use leanrpc_keys::NewKey;
+///
+/// let new = NewKey::new("ci", Role::Editor).projects([7]).expires_at(2_000_000_000);
+/// assert_eq!(new.grant, Grant::new("ci", Role::Editor).projects([7]));
+/// assert_eq!(NewKey::from(new.grant.clone()).expires_at, None);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NewKey {
-    /// A human-readable name.
-    pub name: String,
-    /// The key's role.
-    pub role: Role,
-    /// The projects it may touch; empty means every project.
-    pub projects: Vec<i64>,
-    /// The scopes it holds; empty means every scope.
-    pub scopes: Vec<String>,
+    /// What the key may do.
+    pub grant: Grant,
     /// When it stops working (Unix seconds), if ever.
     pub expires_at: Option<i64>,
 }
@@ -72,24 +68,18 @@ pub struct NewKey {
 impl NewKey {
     /// A key named `name` with `role`, every project, every scope, and no expiry.
     pub fn new(name: impl Into<String>, role: Role) -> Self {
-        Self {
-            name: name.into(),
-            role,
-            projects: Vec::new(),
-            scopes: Vec::new(),
-            expires_at: None,
-        }
+        Self::from(Grant::new(name, role))
     }
 
-    /// Limits the key to `projects`.
+    /// Limits the key to `projects` ([`Grant::projects`]).
     pub fn projects(mut self, projects: impl IntoIterator<Item = i64>) -> Self {
-        self.projects = projects.into_iter().collect();
+        self.grant = self.grant.projects(projects);
         self
     }
 
-    /// Limits the key to `scopes`.
+    /// Limits the key to `scopes` ([`Grant::scopes`]).
     pub fn scopes<T: Into<String>>(mut self, scopes: impl IntoIterator<Item = T>) -> Self {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.grant = self.grant.scopes(scopes);
         self
     }
 
@@ -97,5 +87,15 @@ impl NewKey {
     pub fn expires_at(mut self, at: i64) -> Self {
         self.expires_at = Some(at);
         self
+    }
+}
+
+impl From<Grant> for NewKey {
+    /// A key with `grant` and no expiry.
+    fn from(grant: Grant) -> Self {
+        Self {
+            grant,
+            expires_at: None,
+        }
     }
 }

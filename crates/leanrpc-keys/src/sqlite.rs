@@ -22,8 +22,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use futures_channel::oneshot;
-use leanrpc_core::{BoxFuture, KeyStore, Role, StoreError, StoredKey};
+use leanrpc_core::{BoxFuture, Grant, Role};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::store::{KeyStore, StoreError, StoredKey};
 
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -245,20 +247,20 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredKey> {
     let role: String = row.get(3)?;
     let projects: String = row.get(4)?;
     let scopes: String = row.get(5)?;
-    Ok(StoredKey {
-        key_id: row.get(0)?,
-        name: row.get(1)?,
-        digest: digest
-            .try_into()
-            .map_err(|_| invalid(2, "digest is not 32 bytes"))?,
-        role: role.parse::<Role>().map_err(|e| invalid(3, e))?,
-        projects: serde_json::from_str(&projects).map_err(|e| invalid(4, e))?,
-        scopes: serde_json::from_str(&scopes).map_err(|e| invalid(5, e))?,
-        created_at: row.get(6)?,
-        expires_at: row.get(7)?,
-        revoked_at: row.get(8)?,
-        last_used_at: row.get(9)?,
-    })
+    let grant = Grant::new(
+        row.get::<_, String>(1)?,
+        role.parse::<Role>().map_err(|e| invalid(3, e))?,
+    )
+    .projects(serde_json::from_str::<Vec<i64>>(&projects).map_err(|e| invalid(4, e))?)
+    .scopes(serde_json::from_str::<Vec<String>>(&scopes).map_err(|e| invalid(5, e))?);
+    let digest = digest
+        .try_into()
+        .map_err(|_| invalid(2, "digest is not 32 bytes"))?;
+    let mut key = StoredKey::new(row.get::<_, String>(0)?, grant, digest, row.get(6)?);
+    key.expires_at = row.get(7)?;
+    key.revoked_at = row.get(8)?;
+    key.last_used_at = row.get(9)?;
+    Ok(key)
 }
 
 /// Runs an `UPDATE` of one key, [`StoreError::NotFound`] if it touched no row.
@@ -285,14 +287,15 @@ impl KeyStore for SqliteStore {
 
     fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>> {
         self.run(move |conn| {
-            let projects = serde_json::to_string(&key.projects).map_err(StoreError::backend)?;
-            let scopes = serde_json::to_string(&key.scopes).map_err(StoreError::backend)?;
+            let grant = &key.grant;
+            let projects = serde_json::to_string(&grant.projects).map_err(StoreError::backend)?;
+            let scopes = serde_json::to_string(&grant.scopes).map_err(StoreError::backend)?;
             let inserted = conn.prepare_cached(INSERT).and_then(|mut s| {
                 s.execute(params![
                     key.key_id,
-                    key.name,
+                    grant.name,
                     &key.digest[..],
-                    key.role.as_str(),
+                    grant.role.as_str(),
                     projects,
                     scopes,
                     key.created_at,

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use leanrpc_core::KeyStore;
+use crate::store::KeyStore;
 
 use crate::cache::CachedKey;
 
@@ -80,23 +80,13 @@ impl UsageRecorder {
 mod tests {
     use std::sync::atomic::AtomicI64;
 
-    use leanrpc_core::{Role, StoredKey};
+    use leanrpc_core::{Grant, Role};
 
     use super::*;
+    use crate::store::StoredKey;
 
     fn entry(key_id: &str) -> CachedKey {
-        let record = StoredKey {
-            key_id: key_id.to_owned(),
-            name: "test".to_owned(),
-            digest: [0; 32],
-            role: Role::Owner,
-            projects: Vec::new(),
-            scopes: Vec::new(),
-            created_at: 0,
-            expires_at: None,
-            revoked_at: None,
-            last_used_at: None,
-        };
+        let record = StoredKey::new(key_id, Grant::new("test", Role::Owner), [0; 32], 0);
         CachedKey {
             caller: Arc::new(record.caller()),
             record,

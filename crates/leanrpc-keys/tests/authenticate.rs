@@ -7,14 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_executor::block_on;
-use leanrpc_core::{
-    AuthError, Authenticator, Credentials, KeyStore, RateStatus, Role, Server, StoredKey,
-};
+use leanrpc_core::{AuthError, Authenticator, Credentials, Grant, RateStatus, Role, Server};
 use leanrpc_keys::time::now_unix;
 use leanrpc_keys::{
     ApiKey, KeyAuthenticator, KeyFormat, KeyScheme, ManageError, MemoryStore, NewKey, RateLimit,
     SecretHasher, create_key, rotate_key,
 };
+use leanrpc_keys::{KeyStore, StoreError, StoredKey};
 
 use common::{body, creds, get, post};
 
@@ -46,10 +45,7 @@ fn from(
     key: &[u8],
     peer: IpAddr,
 ) -> Result<std::sync::Arc<leanrpc_core::Caller>, AuthError> {
-    block_on(auth.authenticate(Credentials {
-        api_key: Some(key),
-        peer: Some(peer),
-    }))
+    block_on(auth.authenticate(Credentials::new(Some(key), Some(peer))))
 }
 
 fn server(auth: Auth) -> Server {
@@ -68,18 +64,16 @@ fn a_created_key_authenticates_as_its_caller() {
             .scopes(["tickets:read"]),
     );
     let caller = auth_with(&auth, key.reveal().as_bytes()).unwrap();
-    assert_eq!(caller.key_id, key.key_id());
-    assert_eq!(caller.name, "ci");
-    assert_eq!(caller.role, Role::Manager);
-    assert_eq!(caller.projects, vec![1, 2]);
-    assert_eq!(caller.scopes, vec!["tickets:read".to_owned()]);
+    assert_eq!(caller.key_id(), key.key_id());
+    let grant = caller.grant();
+    assert_eq!(grant.name, "ci");
+    assert_eq!(grant.role, Role::Manager);
+    assert_eq!(grant.projects, vec![1, 2]);
+    assert_eq!(grant.scopes, vec!["tickets:read".to_owned()]);
     // The header may carry surrounding whitespace.
     assert!(auth_with(&auth, format!(" {}\t", key.reveal()).as_bytes()).is_ok());
     assert_eq!(
-        block_on(auth.authenticate(Credentials {
-            api_key: None,
-            peer: None
-        })),
+        block_on(auth.authenticate(Credentials::new(None, None))),
         Err(AuthError::Missing)
     );
 }
@@ -156,18 +150,12 @@ fn malformed_non_ascii_and_oversized_headers_are_refused_without_panic() {
 /// A record under `id` whose digest belongs to some other secret.
 fn wrong_secret_record(id: &str) -> StoredKey {
     let other = KeyFormat::default().mint().unwrap();
-    StoredKey {
-        key_id: id.to_owned(),
-        name: "victim".into(),
-        digest: SecretHasher::new().digest(other.parts().secret()),
-        role: Role::Owner,
-        projects: vec![],
-        scopes: vec![],
-        created_at: now_unix(),
-        expires_at: None,
-        revoked_at: None,
-        last_used_at: None,
-    }
+    StoredKey::new(
+        id,
+        Grant::new("victim", Role::Owner),
+        SecretHasher::new().digest(other.parts().secret()),
+        now_unix(),
+    )
 }
 
 #[test]
@@ -403,13 +391,7 @@ fn failed_attempts_are_limited_per_client_address() {
     let attacker: IpAddr = [203, 0, 113, 9].into();
     let neighbour: IpAddr = [203, 0, 113, 10].into();
     for _ in 0..5 {
-        assert!(
-            block_on(auth.authenticate(Credentials {
-                api_key: None,
-                peer: Some(attacker)
-            }))
-            .is_err()
-        );
+        assert!(block_on(auth.authenticate(Credentials::new(None, Some(attacker)))).is_err());
     }
     assert!(
         from(&auth, key.reveal().as_bytes(), attacker).is_ok(),
@@ -548,10 +530,10 @@ fn rotation_keeps_the_old_key_for_the_overlap_or_revokes_it() {
     let caller = auth_with(&auth, soft.new_key.reveal().as_bytes()).unwrap();
     assert_eq!(
         (
-            caller.name.as_str(),
-            caller.role,
-            caller.projects.clone(),
-            caller.scopes.clone()
+            caller.grant().name.as_str(),
+            caller.grant().role,
+            caller.grant().projects.clone(),
+            caller.grant().scopes.clone()
         ),
         ("svc", Role::Admin, vec![9], vec!["a".to_owned()])
     );
@@ -610,39 +592,34 @@ impl KeyStore for CountingStore {
     fn find<'a>(
         &'a self,
         key_id: &'a str,
-    ) -> leanrpc_core::BoxFuture<'a, Result<Option<StoredKey>, leanrpc_core::StoreError>> {
+    ) -> leanrpc_core::BoxFuture<'a, Result<Option<StoredKey>, StoreError>> {
         self.finds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.find(key_id)
     }
-    fn insert(
-        &self,
-        key: StoredKey,
-    ) -> leanrpc_core::BoxFuture<'_, Result<(), leanrpc_core::StoreError>> {
+    fn insert(&self, key: StoredKey) -> leanrpc_core::BoxFuture<'_, Result<(), StoreError>> {
         self.inner.insert(key)
     }
-    fn list(
-        &self,
-    ) -> leanrpc_core::BoxFuture<'_, Result<Vec<StoredKey>, leanrpc_core::StoreError>> {
+    fn list(&self) -> leanrpc_core::BoxFuture<'_, Result<Vec<StoredKey>, StoreError>> {
         self.inner.list()
     }
     fn revoke<'a>(
         &'a self,
         key_id: &'a str,
         at: i64,
-    ) -> leanrpc_core::BoxFuture<'a, Result<(), leanrpc_core::StoreError>> {
+    ) -> leanrpc_core::BoxFuture<'a, Result<(), StoreError>> {
         self.inner.revoke(key_id, at)
     }
     fn expire<'a>(
         &'a self,
         key_id: &'a str,
         at: i64,
-    ) -> leanrpc_core::BoxFuture<'a, Result<(), leanrpc_core::StoreError>> {
+    ) -> leanrpc_core::BoxFuture<'a, Result<(), StoreError>> {
         self.inner.expire(key_id, at)
     }
     fn touch_many(
         &self,
         uses: Vec<(String, i64)>,
-    ) -> leanrpc_core::BoxFuture<'_, Result<(), leanrpc_core::StoreError>> {
+    ) -> leanrpc_core::BoxFuture<'_, Result<(), StoreError>> {
         self.inner.touch_many(uses)
     }
 }

@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_executor::block_on;
-use leanrpc_core::{KeyStore, Role, Server};
+use leanrpc_core::{Role, Server};
 use leanrpc_keys::cli::{self, CreateArgs, KeysCommand};
-use leanrpc_keys::{KeyAuthenticator, KeyFormat, KeyScheme, MemoryStore, RateLimit};
+use leanrpc_keys::{KeyAuthenticator, KeyFormat, KeyScheme, KeyStore, MemoryStore, RateLimit};
 
 use common::post;
 

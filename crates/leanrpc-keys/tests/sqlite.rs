@@ -11,10 +11,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_executor::block_on;
-use leanrpc_core::{AuthError, Authenticator, KeyStatus, KeyStore, Role, StoreError};
+use leanrpc_core::{AuthError, Authenticator, Role};
 use leanrpc_keys::cli::{self, CreateArgs, KeysCommand};
 use leanrpc_keys::time::now_unix;
-use leanrpc_keys::{KeyAuthenticator, KeyScheme, NewKey, SqliteStore, create_key};
+use leanrpc_keys::{
+    KeyAuthenticator, KeyScheme, KeyStatus, KeyStore, NewKey, SqliteStore, StoreError, create_key,
+};
 
 use common::creds;
 
@@ -235,11 +237,12 @@ fn the_cli_binary_manages_keys_while_the_server_store_is_open() {
     );
     let key = last_line(&created.stdout);
     let caller = block_on(auth.authenticate(creds(key.as_bytes()))).unwrap();
-    assert_eq!(caller.role, Role::Editor);
-    assert_eq!(caller.projects, vec![4, 5]);
-    assert_eq!(caller.scopes, vec!["tickets:read".to_owned()]);
-    assert_eq!(caller.name, "ci bot");
-    let key_id = caller.key_id.clone();
+    let grant = caller.grant();
+    assert_eq!(grant.role, Role::Editor);
+    assert_eq!(grant.projects, vec![4, 5]);
+    assert_eq!(grant.scopes, vec!["tickets:read".to_owned()]);
+    assert_eq!(grant.name, "ci bot");
+    let key_id = caller.key_id().to_owned();
 
     let list = String::from_utf8(keys_bin(&path, &["list"]).stdout).unwrap();
     let secret = key.rsplit('_').next().unwrap();
@@ -260,7 +263,7 @@ fn the_cli_binary_manages_keys_while_the_server_store_is_open() {
     let new_key = last_line(&rotated.stdout);
     let new_caller = block_on(auth.authenticate(creds(new_key.as_bytes()))).unwrap();
     assert_eq!(
-        (new_caller.projects.clone(), new_caller.role),
+        (new_caller.grant().projects.clone(), new_caller.grant().role),
         (vec![4, 5], Role::Editor)
     );
     assert!(

@@ -119,6 +119,11 @@ impl Entry {
 
     /// A key that takes no value (`skip`, `default`, ...).
     fn flag(&self, errors: &mut Errors) -> Ident {
+        self.flag_in("rpc", errors)
+    }
+
+    /// A key that takes no value, in the attribute `attr` (`rpc`, `rpc_service`).
+    fn flag_in(&self, attr: &str, errors: &mut Errors) -> Ident {
         if !matches!(self.value, Value::None) {
             let key = self.name();
             let span = match &self.value {
@@ -128,7 +133,7 @@ impl Entry {
             };
             errors.at(
                 span,
-                format!("`{key}` takes no value: write `#[rpc({key})]`"),
+                format!("`{key}` takes no value: write `#[{attr}({key})]`"),
             );
         }
         self.key.clone()
@@ -263,10 +268,12 @@ pub(crate) struct ServiceArgs {
     pub(crate) scopes: Vec<LitStr>,
     /// The default policy for params a method does not declare.
     pub(crate) unknown_params: Option<PolicyLit>,
+    /// `client`: generate a typed Rust client beside the service.
+    pub(crate) client: Option<Ident>,
 }
 
-const SERVICE_KEYS: &str = "expected `\"service_name\"`, `min_role = \"...\"`, `scope = \"...\"` \
-                            or `unknown_params = \"...\"`";
+const SERVICE_KEYS: &str = "expected `\"service_name\"`, `min_role = \"...\"`, `scope = \"...\"`, \
+                            `unknown_params = \"...\"` or `client`";
 
 impl ServiceArgs {
     pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Self {
@@ -302,6 +309,12 @@ impl ServiceArgs {
                     }
                 }
                 "scope" => args.scopes.extend(entry.string(errors)),
+                "client" => {
+                    let flag = entry.flag_in("rpc_service", errors);
+                    if seen.first(&entry.key, errors, "") {
+                        args.client = Some(flag);
+                    }
+                }
                 "unknown_params" => {
                     if seen.first(&entry.key, errors, "") {
                         args.unknown_params = entry

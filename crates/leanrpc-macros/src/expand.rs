@@ -37,7 +37,8 @@ pub(crate) fn rpc_service(args: TokenStream, input: TokenStream) -> TokenStream 
     match errors.finish() {
         Ok(()) => {
             let generated = generate(&service);
-            quote!(#stripped #generated)
+            let client = crate::client::generate(&service);
+            quote!(#stripped #generated #client)
         }
         Err(error) => {
             let error = error.to_compile_error();
@@ -602,7 +603,7 @@ fn unknown_params_policy(service: &Service<'_>, method: &Method<'_>, names: &Nam
 }
 
 /// `tokens` with `Self` replaced by the service type: the handler lives outside the impl block.
-fn replace_self(tokens: TokenStream, self_ty: &Type) -> TokenStream {
+pub(crate) fn replace_self(tokens: TokenStream, self_ty: &Type) -> TokenStream {
     tokens
         .into_iter()
         .map(|token| match token {
@@ -628,7 +629,7 @@ fn replace_self(tokens: TokenStream, self_ty: &Type) -> TokenStream {
 /// expression from its first token to its last, so a path (`lr::required`), a call or an
 /// operand (`&value`, `ret.0`) built this way underlines all of `user` even on stable, where
 /// spans cannot be joined.
-fn at(user: &dyn ToTokens, tokens: TokenStream) -> TokenStream {
+pub(crate) fn at(user: &dyn ToTokens, tokens: TokenStream) -> TokenStream {
     let mut user_tokens = user.to_token_stream().into_iter();
     let Some(first) = user_tokens.next().map(|t| t.span()) else {
         return tokens;
@@ -639,7 +640,7 @@ fn at(user: &dyn ToTokens, tokens: TokenStream) -> TokenStream {
 
 /// `path(args, last)` placed on `user`, with `last`, the argument a failed bound is usually
 /// reported on, spanning all of `user` by itself.
-fn call_at(
+pub(crate) fn call_at(
     user: &dyn ToTokens,
     path: TokenStream,
     args: TokenStream,

@@ -7,6 +7,7 @@
 mod ast;
 mod attr;
 mod case;
+mod client;
 mod errors;
 mod expand;
 mod valid;
@@ -22,7 +23,7 @@ mod valid;
 /// impl Tickets {
 ///     /// Returns one ticket's title.
 ///     async fn get_ticket(&self, caller: &Caller, id: i64) -> Result<String, RpcError> {
-///         Ok(format!("ticket {id}, read by {}", caller.key_id))
+///         Ok(format!("ticket {id}, read by {}", caller.key_id()))
 ///     }
 ///
 ///     #[rpc(name = "getAllTickets", alias = "list", project = "project_id")]
@@ -57,6 +58,8 @@ mod valid;
 /// - `min_role = "..."` and `scope = "..."` (repeatable) after the name are defaults for every
 ///   method that declares none of its own: a method's `min_role` replaces the service's, and a
 ///   method with any `scope` replaces the service's scopes.
+///
+/// - `client` generates a typed Rust client beside the service (see [Client](#client)).
 ///
 /// The attribute goes on an inherent impl block of a concrete type: not on a trait impl, not on
 /// a generic impl or one with a `where` clause. One block per type: the macro implements
@@ -121,6 +124,54 @@ mod valid;
 ///
 /// JSON params are bound by name, so their pattern must be an identifier (`mut id` is fine,
 /// `(a, b)` and `_` are not). They must own their data: `String`, not `&str`.
+///
+/// # Client
+///
+/// With `client` (`#[rpc_service("tickets", client)]`) and the facade's `client` feature, the
+/// macro also emits `pub struct TicketsClient` (the type's name and `Client`), wrapping a
+/// `leanrpc::client::Client` (which holds the transport and the namespace):
+///
+/// - `TicketsClient::new(client)`, `.client()`, and `TicketsClient::SERVICE` (`"tickets"`);
+/// - per exported method, a method of the same Rust name taking the JSON params in order, with
+///   their types (context params such as `&Caller` are left out; raw `Params` become one
+///   `serde_json::Value`), and returning `leanrpc::client::Call<T>`, `T` the `Ok` type of a
+///   `Result<T, E>` or the plain return type. Await the call, or add it to a batch. Params go
+///   as named params under their canonical JSON name (`#[rpc(name = "...")]` if given, else
+///   the Rust name); a `None` optional is left out;
+/// - per method returning `()`, a `notify_{name}` twin returning a
+///   `leanrpc::client::Notification`.
+///
+/// The client needs `Serialize` on the JSON params' types and `Deserialize` on the result
+/// types, reported on the types as written. A return type that is an alias of `Result` cannot
+/// be seen through (write `Result<T, E>`), nor an `impl Trait`; and no exported method may be
+/// named `new`, `client` or `notify_x` beside an `x` returning `()`. Without the facade's
+/// `client` feature, `client` is one compile error saying how to turn the feature on.
+///
+/// (This example runs in `leanrpc-client`'s tests: this crate's own tests build the facade
+/// without the feature.)
+///
+/// ```ignore
+/// use leanrpc::client::{Client, InProcess};
+/// use leanrpc::{Caller, RpcError, Server, rpc_service};
+///
+/// struct Tickets;
+///
+/// #[rpc_service("tickets", client)]
+/// impl Tickets {
+///     /// Returns one ticket's title.
+///     fn get_ticket(&self, caller: Option<&Caller>, id: i64) -> Result<String, RpcError> {
+///         let _ = caller;
+///         if id == 1 { Ok("First".into()) } else { Err(RpcError::not_found()) }
+///     }
+/// }
+///
+/// # futures_executor::block_on(async {
+/// let server = Server::builder().namespace("leantime.rpc").service(Tickets).build().unwrap();
+/// let tickets = TicketsClient::new(Client::new(InProcess::new(server), "leantime.rpc"));
+/// assert_eq!(tickets.get_ticket(1).await.unwrap(), "First");
+/// assert_eq!(tickets.get_ticket(2).await.unwrap_err().code(), Some(-32002));
+/// # });
+/// ```
 ///
 /// # Errors
 ///

@@ -34,6 +34,60 @@ pub(crate) fn check(service: &Service<'_>, errors: &mut Errors) {
             check_scope(scope, errors);
         }
     }
+    if service.args.client.is_some() {
+        check_client(service, errors);
+    }
+}
+
+/// The rules of `client`: a type the client can be named after, return types the client can
+/// name, and no method name the client already uses.
+fn check_client(service: &Service<'_>, errors: &mut Errors) {
+    if crate::client::client_name(service).is_none() {
+        errors.spanned(
+            &service.item.self_ty,
+            "`client` names the client after the service type (`impl Tickets` gives \
+             `TicketsClient`): expected a type name",
+        );
+    }
+    let exported: Vec<&Method<'_>> = service.exported().collect();
+    for method in &exported {
+        let rust_name = method.rust_name();
+        if let ast::Return::Result { ty, .. } | ast::Return::Other(ty) = method.ret
+            && contains_impl_trait(ty)
+        {
+            errors.spanned(
+                ty,
+                "a method returning `impl Trait` cannot have a client: the client cannot name \
+                 the type to decode; return a concrete type, or remove `client`",
+            );
+        }
+        let clash = if rust_name == "new" || rust_name == "client" {
+            Some(format!(
+                "`client` generates `{rust_name}` on the client itself"
+            ))
+        } else {
+            rust_name.strip_prefix("notify_").and_then(|notified| {
+                exported
+                    .iter()
+                    .find(|m| m.rust_name() == notified && matches!(m.ret, ast::Return::Unit))
+                    .map(|_| {
+                        format!(
+                            "`client` generates `{rust_name}` to notify `{notified}`, \
+                             which returns `()`"
+                        )
+                    })
+            })
+        };
+        if let Some(why) = clash {
+            errors.spanned(
+                &method.original.sig.ident,
+                format!(
+                    "{why}: rename this method in Rust and keep its JSON name with \
+                     `#[rpc(name = \"...\")]`"
+                ),
+            );
+        }
+    }
 }
 
 fn check_impl(service: &Service<'_>, errors: &mut Errors) {

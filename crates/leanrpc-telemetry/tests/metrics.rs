@@ -144,13 +144,7 @@ async fn metrics_count_what_was_called() {
     assert_eq!(status, 429);
 
     // A call cancelled while it runs: its future is dropped by the timeout.
-    let owner = leanrpc::Caller {
-        key_id: "good-id".into(),
-        name: "test".into(),
-        role: leanrpc::Role::Owner,
-        projects: vec![],
-        scopes: vec![],
-    };
+    let owner = leanrpc::Caller::new("good-id", leanrpc::Grant::new("test", leanrpc::Role::Owner));
     let cancelled = tokio::time::timeout(
         Duration::from_millis(50),
         server.call_as(call("calc.hang", "[]", 9), Some(&owner)),

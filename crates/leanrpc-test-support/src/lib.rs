@@ -1,5 +1,5 @@
-//! Helpers shared by leanrpc's test suites, written once: a [`caller`] with a given grant, and a
-//! [`Request`] sent through the core's HTTP boundary ([`Server::handle`]) without a socket.
+//! Helpers shared by leanrpc's test suites, written once: a [`caller`] with a given role, and a
+//! [`Request`] sent through the HTTP endpoint ([`Endpoint::handle`]) without a socket.
 //!
 //! Integration tests of every crate (the core's too: a dev-dependency cycle cargo allows) and the
 //! fuzz targets use it. The core's own unit tests cannot: inside them `crate::Caller` is a
@@ -8,22 +8,18 @@
 
 use std::net::IpAddr;
 
-use leanrpc_core::{Caller, HttpRequest, HttpResponse, Role, Server};
+use leanrpc_core::{Caller, Grant, Role, Server};
+use leanrpc_http::{Endpoint, HttpRequest, HttpResponse};
 
-/// A caller with `role`, access to `projects` and the scopes `scopes`, as an authenticator
-/// would return for a key with that grant. Its key id is `k1`, its name `test key`.
-pub fn caller(role: Role, projects: Vec<i64>, scopes: &[&str]) -> Caller {
-    Caller {
-        key_id: "k1".into(),
-        name: "test key".into(),
-        role,
-        projects,
-        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-    }
+/// A caller with `role`, every project and every scope, as an authenticator would return for a
+/// key with that grant. Its key id is `k1`, its name `test key`. For a narrower grant, change
+/// it: `let mut c = caller(role); c.grant_mut().projects = vec![1];`.
+pub fn caller(role: Role) -> Caller {
+    Caller::new("k1", Grant::new("test key", role))
 }
 
 /// An HTTP request to a [`Server`], built up and then [sent](Request::send) through
-/// [`Server::handle`] on the current thread.
+/// [`Endpoint::handle`] on the current thread.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     method: &'a str,
@@ -96,9 +92,14 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Sends the request to `server` and waits for the answer.
+    /// Sends the request to `server`'s HTTP endpoint and waits for the answer.
     pub fn send(&self, server: &Server) -> HttpResponse {
-        futures_executor::block_on(server.handle(&HttpRequest {
+        self.send_to(&Endpoint::new(server.clone()))
+    }
+
+    /// Sends the request to `endpoint` and waits for the answer.
+    pub fn send_to(&self, endpoint: &Endpoint) -> HttpResponse {
+        futures_executor::block_on(endpoint.handle(&HttpRequest {
             method: self.method,
             path: self.path,
             query: self.query,

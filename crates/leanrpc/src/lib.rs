@@ -1,8 +1,10 @@
 //! leanrpc: serve a Leantime-style JSON-RPC 2.0 API from annotated Rust impl blocks.
 //!
-//! This facade re-exports [`leanrpc_core`] and the [`rpc_service`] macro. Annotate an impl
+//! This facade re-exports [`leanrpc_core`], the [`rpc_service`] macro and, as `leanrpc::http`
+//! (feature `http`, on by default), the HTTP endpoint of `leanrpc-http`. Annotate an impl
 //! block, mount an instance on a [`Server`], and call it, here in process (an HTTP adapter such
-//! as `leanrpc-axum` serves the same server over HTTP):
+//! as `leanrpc-axum` serves the same server over HTTP; [`Server::invoke`] calls one method with
+//! no JSON-RPC text at all):
 //!
 //! ```
 //! use leanrpc::{Caller, RpcError, Server, rpc_service};
@@ -60,6 +62,8 @@
 //! The [`rpc_service`] documentation lists every attribute, parameter kind and rule.
 
 pub use leanrpc_core::*;
+#[cfg(feature = "http")]
+pub use leanrpc_http as http;
 pub use leanrpc_macros::rpc_service;
 
 /// The browsable HTML API reference (the `leanrpc-reference` crate; feature `reference-page`,
@@ -71,3 +75,33 @@ pub use leanrpc_reference as reference;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+
+/// Typed clients: the [`leanrpc-client`](leanrpc_client) crate, behind the `client` feature.
+///
+/// `#[rpc_service("tickets", client)]` generates a `TicketsClient` beside the service; see
+/// [`Client`](client::Client).
+#[cfg(feature = "client")]
+pub use leanrpc_client as client;
+
+/// Passes the client `#[rpc_service(..., client)]` generates through when the `client`
+/// feature is on.
+#[cfg(feature = "client")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __leanrpc_client_items {
+    ($($items:tt)*) => { $($items)* };
+}
+
+/// Explains, once, that the `client` key needs the `client` feature.
+#[cfg(not(feature = "client"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __leanrpc_client_items {
+    ($($items:tt)*) => {
+        ::core::compile_error!(
+            "`#[rpc_service(..., client)]` needs the `client` feature of leanrpc: \
+             `leanrpc = { version = \"0.1\", features = [\"client\"] }` in Cargo.toml \
+             (or remove `client` from the attribute)"
+        );
+    };
+}

@@ -310,3 +310,78 @@ pub mod default {
         }
     }
 }
+
+/// The client side of `#[rpc_service(client)]`; only with the `client` feature.
+#[cfg(feature = "client")]
+pub mod client {
+    pub use leanrpc_client::__macro::*;
+    pub use leanrpc_client::{Call, Client, Notification};
+
+    use std::marker::PhantomData;
+
+    /// Names a return type that may be an alias of `Result`, for [`check`]: autoref selection
+    /// (as for [`Ret`](super::Ret)) gives [`AliasOfResult`] for a `Result` and [`Decodes`] for
+    /// any other type.
+    #[derive(Debug)]
+    pub struct Returns<T>(PhantomData<T>);
+
+    impl<T> Returns<T> {
+        /// The selector for `T`.
+        pub const fn new() -> Self {
+            Returns(PhantomData)
+        }
+    }
+
+    impl<T> Default for Returns<T> {
+        fn default() -> Self {
+            Self::new()
+        }
+    }
+
+    /// The tag of a return type that is a `Result` seen through an alias.
+    #[derive(Debug)]
+    pub struct AliasOfResult;
+
+    /// The tag of any other return type: the client decodes the result into it.
+    #[derive(Debug)]
+    pub struct Decodes<T>(PhantomData<T>);
+
+    /// Chosen for `Returns<Result<T, E>>`.
+    pub trait ReturnsResult {
+        /// The tag.
+        fn tag(&self) -> AliasOfResult {
+            AliasOfResult
+        }
+    }
+
+    impl<T, E> ReturnsResult for Returns<Result<T, E>> {}
+
+    /// Chosen, through one more auto-reference, for any other `Returns<T>`.
+    pub trait ReturnsValue<T> {
+        /// The tag.
+        fn tag(&self) -> Decodes<T>;
+    }
+
+    impl<T> ReturnsValue<T> for &Returns<T> {
+        fn tag(&self) -> Decodes<T> {
+            Decodes(PhantomData)
+        }
+    }
+
+    /// Compiles for a return type the client can decode (`Deserialize`), and fails with its
+    /// own message for an alias of `Result`, whose `Ok` type the macro cannot name.
+    pub fn check<K: ClientReturn>(_: K) {}
+
+    /// What [`check`] accepts.
+    #[diagnostic::on_unimplemented(
+        message = "`#[rpc_service(client)]` cannot see the `Ok` type through an alias of `Result`",
+        label = "the client method would return this alias's `Ok` type, which the macro cannot name",
+        note = "spell the return type out as `Result<T, E>` (e.g. `Result<Ticket, MyError>`), or remove `client`"
+    )]
+    pub trait ClientReturn {}
+
+    impl<T: for<'de> serde::Deserialize<'de>> ClientReturn for Decodes<T> {}
+}
+
+/// Passes the generated client through, or explains that it needs the `client` feature.
+pub use crate::__leanrpc_client_items as client_items;

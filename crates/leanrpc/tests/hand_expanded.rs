@@ -17,7 +17,7 @@ impl Tickets {
             "{}{}:{}",
             self.prefix,
             id,
-            caller.map_or("anon", |c| c.key_id.as_str())
+            caller.map_or("anon", |c| c.key_id())
         ))
     }
 
@@ -344,7 +344,8 @@ fn results_errors_and_defaults() {
 #[test]
 fn caller_and_project_scope_reach_the_handler() {
     let s = server(false);
-    let caller = caller(Role::Readonly, vec![1], &[]);
+    let mut caller = caller(Role::Readonly);
+    caller.grant_mut().projects = vec![1];
     let run = |body: &str| {
         String::from_utf8(futures_executor::block_on(s.call_as(body, Some(&caller))).unwrap())
             .unwrap()

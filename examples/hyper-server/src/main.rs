@@ -2,10 +2,11 @@
 //!
 //! The tickets API of `examples/tickets`, served by plain hyper instead of axum. The whole
 //! adapter is `leanrpc_hyper::serve_server`: it accepts connections (capped, every one with
-//! header-read, idle, body-read and write timeouts, accept errors retried rather than fatal),
-//! checks a POST's key before reading its body, and maps hyper's request to leanrpc's
-//! transport-neutral `HttpRequest` and the `HttpResponse` back. All protocol logic stays in
-//! `leanrpc-core`. Another stack would use `leanrpc_hyper::respond` from its own handler.
+//! header-read, idle and write timeouts, accept errors retried rather than fatal) and hands
+//! each request to a `leanrpc_http::Endpoint`, which checks a POST's key before reading its
+//! body (within the body-read timeout) and answers with the core's dispatcher. Protocol logic
+//! stays in `leanrpc-core`, HTTP rules in `leanrpc-http`. Another stack would call
+//! `Endpoint::respond` from its own handler.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

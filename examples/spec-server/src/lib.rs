@@ -3,8 +3,9 @@
 //! what the benches (`benches/src/service.rs`) measure beside jsonrpsee and the floor, so the
 //! in-process benches and the HTTP comparison run the very same methods.
 //!
-//! The core's property tests and fuzz targets keep a hand-expanded copy
-//! (`crates/leanrpc-core/tests/support/mod.rs`): the core cannot depend on the macro crate.
+//! The HTTP endpoint's property tests and the fuzz targets keep a hand-expanded copy
+//! (`crates/leanrpc-http/tests/support/mod.rs`), which also shows what the macro's output must
+//! look like.
 
 use leanrpc::{Params, RpcError, rpc_service};
 

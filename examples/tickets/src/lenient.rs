@@ -60,9 +60,13 @@ pub(crate) fn opt_float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, 
 }
 
 /// Text written as a string (or, as PHP would print it, a number or boolean); `null` is unset.
+/// Text holding NUL (U+0000) is refused: PostgreSQL cannot store it, so neither backend takes it.
 pub(crate) fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.contains('\0') => {
+            Err(D::Error::custom("expected text without NUL (U+0000)"))
+        }
         Some(Value::String(s)) => Ok(Some(s)),
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
         Some(Value::Bool(b)) => Ok(Some(if b { "1" } else { "" }.to_owned())),

@@ -1,14 +1,17 @@
 //! Run with: cargo run --release -p tickets
 //!
 //! `tickets` (or `tickets serve`) serves the API on 127.0.0.1:8080; `tickets keys ...` manages
-//! API keys and `tickets users ...` people in the same data directory, also while the server runs.
+//! API keys and `tickets users ...` people in the same data directory (or, with
+//! `--database postgres://...`, the same database, tickets and keys alike), also while the
+//! server runs.
+//! `tickets call ...` calls a running server with the generated Rust client.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use leanrpc_keys::cli::KeysCommand;
-use tickets::{App, DEFAULT_DATA_DIR, Options};
+use tickets::{App, DEFAULT_DATA_DIR, Database, Options};
 
 /// A Leantime-style projects and tickets JSON-RPC API.
 #[derive(Debug, Parser)]
@@ -24,20 +27,33 @@ enum Command {
     Serve(ServeArgs),
     /// Manage API keys.
     Keys {
-        /// The data directory.
+        /// The data directory (SQLite).
         #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
+        /// The database instead of the data directory: postgres://USER@HOST:PORT/DB.
+        #[arg(long, global = true, value_name = "URL", conflicts_with = "data")]
+        database: Option<String>,
         #[command(subcommand)]
         command: KeysCommand,
     },
     /// Manage users (people; each API key is also a user of its own).
     Users {
-        /// The data directory.
+        /// The data directory (SQLite).
         #[arg(long, global = true, default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
+        /// The database instead of the data directory: postgres://USER@HOST:PORT/DB.
+        #[arg(long, global = true, value_name = "URL", conflicts_with = "data")]
+        database: Option<String>,
         #[command(subcommand)]
         command: tickets::users::UsersCommand,
     },
+    /// Call a running server: `tickets call getTicket --id 1`, or any method as
+    /// `tickets call SERVICE.METHOD --param KEY=VALUE ...` (key in TICKETS_API_KEY).
+    #[command(
+        after_help = "Any other method: tickets call SERVICE.METHOD [--param KEY=VALUE]... \
+                            [--params JSON], e.g. tickets call tickets.getAll --param limit=5"
+    )]
+    Call(tickets::call::CallArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,12 +61,27 @@ struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The data directory.
+    /// The data directory: the SQLite databases of the tickets data and the API keys (unused
+    /// with --database).
     #[arg(long, default_value = DEFAULT_DATA_DIR)]
     data: PathBuf,
+    /// Keep the tickets data and the API keys in this database instead of the data directory:
+    /// postgres://USER@HOST:PORT/DB (migrated to the current schema on start). Several servers
+    /// may share it; a key revoked through any of them, or with `tickets keys --database`, is
+    /// refused by all within a second.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Calls per minute per key (off by default); also limits failed authentication per address.
     #[arg(long, value_name = "N")]
     rate_limit: Option<u64>,
+    /// Count the limits of --rate-limit in this Redis, redis://HOST:PORT, shared by every server
+    /// using it (with the same --redis-prefix). If Redis does not answer, each server falls back
+    /// to its own counts (and logs a warning) until it answers again.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// The prefix of every key this server writes to Redis.
+    #[arg(long, value_name = "PREFIX", default_value = leanrpc_keys::DEFAULT_REDIS_PREFIX)]
+    redis_prefix: String,
     /// Seconds a verified key is trusted at most before the key store is asked again; changes
     /// made with `tickets keys` apply within 250 ms regardless; 0 asks the store on every
     /// request.
@@ -74,6 +105,9 @@ struct ServeArgs {
     #[cfg(feature = "otlp")]
     #[arg(long, value_name = "URL")]
     otlp_endpoint: Option<String>,
+    /// Do not serve the MCP endpoint (`/mcp`: every method as an MCP tool, with the same keys).
+    #[arg(long)]
+    no_mcp: bool,
 }
 
 impl Default for ServeArgs {
@@ -81,13 +115,17 @@ impl Default for ServeArgs {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data: PathBuf::from(DEFAULT_DATA_DIR),
+            database: None,
             rate_limit: None,
+            redis: None,
+            redis_prefix: leanrpc_keys::DEFAULT_REDIS_PREFIX.to_owned(),
             key_cache_ttl: leanrpc_keys::DEFAULT_CACHE_TTL.as_secs(),
             scalar_results_in_arrays: false,
             metrics_listen: None,
             cors_origins: Vec::new(),
             #[cfg(feature = "otlp")]
             otlp_endpoint: None,
+            no_mcp: false,
         }
     }
 }
@@ -97,10 +135,17 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(args).await,
-        Command::Keys { data, command } => keys(data, command).await,
-        Command::Users { data, command } => {
-            tickets::users::run(&data, command, &mut std::io::stdout().lock()).await
-        }
+        Command::Keys {
+            data,
+            database,
+            command,
+        } => keys(data, database, command).await,
+        Command::Users {
+            data,
+            database,
+            command,
+        } => users(data, database, command).await,
+        Command::Call(args) => tickets::call::run(args, &mut std::io::stdout().lock()).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -142,13 +187,17 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
         [] => None,
         origins => Some(leanrpc_axum::cors(origins)?),
     };
-    let app = App::open(&Options {
+    let app = App::connect(&Options {
         data_dir: args.data.clone(),
+        database: args.database.clone(),
         rate_limit: args.rate_limit,
+        redis: args.redis.clone(),
+        redis_prefix: args.redis_prefix.clone(),
         key_cache_ttl: std::time::Duration::from_secs(args.key_cache_ttl),
         scalar_results_in_arrays: args.scalar_results_in_arrays,
         metrics: prometheus.is_some(),
-    })?;
+    })
+    .await?;
     if let (Some(addr), Some(handle)) = (args.metrics_listen, prometheus) {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
@@ -161,12 +210,6 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
             }
         });
     }
-    let mut router = leanrpc_axum::router(app.server.clone());
-    if let Some(cors) = cors {
-        tracing::info!(origins = ?args.cors_origins, "CORS: pages from these origins may call the API");
-        router = router.layer(cors);
-    }
-    let router = leanrpc_axum::with_request_ids(router);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}{}", app.server.path());
@@ -177,10 +220,34 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
             key = key.reveal()
         );
     }
-    tracing::info!(data = %args.data.display(), "listening on {url}");
+    if args.redis.is_some() {
+        tracing::info!(
+            prefix = %args.redis_prefix,
+            rate_limit = ?args.rate_limit,
+            "limits counted in Redis, shared with every server using it"
+        );
+    }
+    let mut router = leanrpc_axum::router(app.server.clone());
+    if !args.no_mcp {
+        let mcp = app.mcp()?;
+        tracing::info!("MCP (Streamable HTTP) at http://{addr}{}", mcp.path());
+        router = router.merge(mcp.router());
+    }
+    if let Some(cors) = cors {
+        tracing::info!(origins = ?args.cors_origins, "CORS: pages from these origins may call the API");
+        router = router.layer(cors);
+    }
+    let router = leanrpc_axum::with_request_ids(router);
+    match &args.database {
+        Some(database) => tracing::info!(
+            database = %tickets::pg::describe(database),
+            "listening on {url}"
+        ),
+        None => tracing::info!(data = %args.data.display(), "listening on {url}"),
+    }
     leanrpc_axum::serve(listener, router, leanrpc_axum::shutdown_signal()).await?;
     tracing::info!("stopped accepting; in-flight calls finished; closing the database");
-    app.db.close();
+    app.store.close().await;
     #[cfg(feature = "otlp")]
     if let Some(traces) = traces {
         // Sends the last batch of spans.
@@ -189,9 +256,27 @@ async fn serve(args: ServeArgs) -> Result<(), tickets::Error> {
     Ok(())
 }
 
-async fn keys(data: PathBuf, command: KeysCommand) -> Result<(), tickets::Error> {
-    let store = tickets::open_keys(&data)?;
+async fn users(
+    data: PathBuf,
+    database: Option<String>,
+    command: tickets::users::UsersCommand,
+) -> Result<(), tickets::Error> {
+    let database = database
+        .as_deref()
+        .map_or(Ok(Database::Sqlite), Database::parse)?;
+    tickets::users::run(&data, &database, command, &mut std::io::stdout().lock()).await
+}
+
+async fn keys(
+    data: PathBuf,
+    database: Option<String>,
+    command: KeysCommand,
+) -> Result<(), tickets::Error> {
+    let database = database
+        .as_deref()
+        .map_or(Ok(Database::Sqlite), Database::parse)?;
+    let store = tickets::open_key_store(&data, &database).await?;
     let mut out = std::io::stdout().lock();
-    leanrpc_keys::cli::run(&store, &tickets::key_scheme(), command, &mut out).await?;
+    leanrpc_keys::cli::run(&*store, &tickets::key_scheme(), command, &mut out).await?;
     Ok(())
 }

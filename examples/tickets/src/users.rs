@@ -1,12 +1,13 @@
-//! `tickets users ...`: manage the people of a data directory from the command line (the API
-//! keys' own users are listed too; they come and go with their keys).
+//! `tickets users ...`: manage the people of a data directory or a database from the command
+//! line (the API keys' own users are listed too; they come and go with their keys).
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::db::{self, Db, Scope};
+use crate::Database;
 use crate::model::UserValues;
 use crate::model::users::{ROLES, parse_role};
+use crate::store::{Checked, Scope};
 
 /// The `users` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -33,14 +34,24 @@ pub enum UsersCommand {
     List,
 }
 
-/// Runs a `users` subcommand against the tickets database of `data_dir`.
+/// Runs a `users` subcommand against the tickets store: SQLite in `data_dir`, or `database`.
 pub async fn run(
     data_dir: &Path,
+    database: &Database,
     command: UsersCommand,
     out: &mut impl Write,
 ) -> Result<(), crate::Error> {
-    std::fs::create_dir_all(data_dir)?;
-    let db = Db::open(&crate::tickets_path(data_dir))?;
+    let store = crate::open_store(data_dir, database).await?;
+    let outcome = run_on(&store, command, out).await;
+    store.close().await;
+    outcome
+}
+
+async fn run_on(
+    store: &crate::Store,
+    command: UsersCommand,
+    out: &mut impl Write,
+) -> Result<(), crate::Error> {
     match command {
         UsersCommand::Add {
             email,
@@ -61,30 +72,31 @@ pub async fn run(
             if values.user.is_none() {
                 return Err("--email must not be empty".into());
             }
-            let id = crate::service::users_add(&db, values, role)
+            let id = crate::service::users_add(store, values, role)
                 .await
                 .map_err(|e| {
                     e.data_value()
                         .map_or_else(|| e.message().to_owned(), |d| d.to_string())
                 })?;
             for project in projects {
-                let added = db
-                    .write(move |tx| {
-                        if !db::projects::exists(tx, &Scope::all(), project)? {
-                            return Ok(false);
-                        }
-                        db::projects::add_member(tx, project, id, "").map(|()| true)
-                    })
+                let added = store
+                    .projects()
+                    .add_member(Scope::all(), project, id, String::new())
                     .await?;
-                if !added {
-                    writeln!(out, "warning: no project {project}; membership skipped")?;
+                match added {
+                    Checked::Done(_) => {}
+                    Checked::Missing => {
+                        writeln!(out, "warning: no project {project}; membership skipped")?;
+                    }
+                    other => return Err(format!("project {project}: {other:?}").into()),
                 }
             }
             writeln!(out, "{id}")?;
         }
         UsersCommand::List => {
-            let users = db
-                .read(|conn| db::users::list(conn, &Scope::all(), None, false, i64::MAX))
+            let users = store
+                .users()
+                .list(Scope::all(), None, false, i64::MAX)
                 .await?;
             for u in users {
                 let role = ROLES
@@ -104,6 +116,5 @@ pub async fn run(
             }
         }
     }
-    db.close();
     Ok(())
 }

@@ -259,6 +259,79 @@ async fn bad_input_names_the_field_and_the_reason() {
     assert_eq!(answer["error"]["data"]["param"], "limit", "{answer}");
 }
 
+/// PostgreSQL cannot store NUL (U+0000) in text, so no backend takes it: every call that would
+/// pass such text to the store is refused naming the param, and nothing is written.
+#[tokio::test]
+async fn text_holding_nul_is_refused_on_every_backend() {
+    let server = TicketsServer::start(&[]);
+    let key = server.owner.clone();
+    let p = project(&server, "P").await;
+    let t = ticket(&server, p, "t").await;
+    let nul = "a\u{0}b";
+    for (method, params, param) in [
+        (
+            "tickets.addTicket",
+            json!({"values": {"projectId": p, "headline": nul}}),
+            "values",
+        ),
+        (
+            "tickets.patch",
+            json!({"id": t, "params": {"description": nul}}),
+            "params",
+        ),
+        (
+            "projects.addProject",
+            json!({"values": {"name": nul}}),
+            "values",
+        ),
+        (
+            "tickets.findTicket",
+            json!({"term": nul, "projectId": p}),
+            "term",
+        ),
+        ("projects.findProject", json!({"term": nul}), "term"),
+        ("users.getUserByEmail", json!({"email": nul}), "email"),
+        (
+            "projects.duplicateProject",
+            json!({"projectId": p, "clientId": 1, "projectName": nul}),
+            "projectName",
+        ),
+        (
+            "comments.addComment",
+            json!({"values": {"text": nul}, "module": "ticket", "entityId": t}),
+            "values",
+        ),
+        (
+            "timesheets.getAll",
+            json!({"dateFrom": "2026-01-01", "dateTo": "2026-12-31", "kind": nul}),
+            "kind",
+        ),
+    ] {
+        let (status, answer) = server.call(&key, method, params.clone()).await;
+        assert_eq!(
+            (status, answer["error"]["code"].clone()),
+            (200, json!(-32602)),
+            "{method} {params}: {answer}"
+        );
+        assert_eq!(
+            answer["error"]["data"]["param"], param,
+            "{method} {params}: {answer}"
+        );
+        assert!(
+            answer["error"]["data"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("NUL (U+0000)"),
+            "{method} {params}: {answer}"
+        );
+    }
+    let all = server.ok(&key, "tickets.getAll", json!({})).await;
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(all[0]["description"], "", "{all}");
+    let projects = server.ok(&key, "projects.getAll", json!({})).await;
+    assert_eq!(projects.as_array().unwrap().len(), 1, "{projects}");
+}
+
 #[tokio::test]
 async fn a_project_scoped_key_sees_and_touches_only_its_projects() {
     let server = TicketsServer::start(&[]);

@@ -913,8 +913,7 @@ async fn users_cli_adds_people_that_the_api_lists() {
             "--project",
         ])
         .arg(p.to_string())
-        .arg("--data")
-        .arg(&server.data)
+        .args(server.store_args())
         .output()
         .unwrap();
     assert!(
@@ -959,8 +958,8 @@ async fn users_cli_adds_people_that_the_api_lists() {
         .collect();
     assert!(ids.contains(&&json!(id)) && ids.len() == 2, "{members}");
     let out = std::process::Command::new(support::BIN)
-        .args(["users", "list", "--data"])
-        .arg(&server.data)
+        .args(["users", "list"])
+        .args(server.store_args())
         .output()
         .unwrap();
     let listed = String::from_utf8(out.stdout).unwrap();
@@ -970,8 +969,8 @@ async fn users_cli_adds_people_that_the_api_lists() {
     );
     // The same user name again is refused.
     let again = std::process::Command::new(support::BIN)
-        .args(["users", "add", "--email", "ADA@example.com", "--data"])
-        .arg(&server.data)
+        .args(["users", "add", "--email", "ADA@example.com"])
+        .args(server.store_args())
         .output()
         .unwrap();
     assert!(!again.status.success());

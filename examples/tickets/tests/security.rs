@@ -720,7 +720,7 @@ async fn secrets_stay_out_of_debug_output() {
     let key = app.first_owner_key().await.unwrap().expect("a first key");
     let text = key.reveal().to_owned();
     let secret = secret_of(&text).to_owned();
-    let stored = leanrpc::KeyStore::list(&*app.keys).await.unwrap();
+    let stored = leanrpc_keys::KeyStore::list(&*app.keys).await.unwrap();
     let digest = stored[0].digest;
     let auth = leanrpc_keys::KeyAuthenticator::builder(std::sync::Arc::clone(&app.keys))
         .scheme(tickets::key_scheme())

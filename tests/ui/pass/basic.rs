@@ -7,7 +7,7 @@ struct Tickets;
 impl Tickets {
     /// Returns one ticket.
     async fn get_ticket(&self, caller: &Caller, id: i64) -> Result<String, RpcError> {
-        Ok(format!("{}:{id}", caller.key_id))
+        Ok(format!("{}:{id}", caller.key_id()))
     }
 
     #[rpc(

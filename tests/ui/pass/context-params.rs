@@ -6,11 +6,11 @@ struct Svc;
 #[rpc_service("svc")]
 impl Svc {
     fn who(&self, caller: Option<&Caller>) -> String {
-        caller.map_or("anonymous".to_owned(), |c| c.key_id.clone())
+        caller.map_or("anonymous".to_owned(), |c| c.key_id().to_owned())
     }
 
     fn must(&self, caller: &Caller) -> String {
-        caller.key_id.clone()
+        caller.key_id().to_owned()
     }
 
     fn method(&self, ctx: &CallContext<'_>, n: i64) -> String {

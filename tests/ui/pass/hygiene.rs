@@ -1,5 +1,6 @@
 // Generated code names everything by absolute path and lints clean: shadowing prelude and
-// std names, and naming params like the macro's own locals, changes nothing.
+// std names, and naming params like the macro's own locals, changes nothing; the generated
+// client (`client`) included.
 #![deny(warnings, missing_docs)]
 //! A crate that shadows the names generated code could trip over.
 
@@ -31,7 +32,7 @@ impl Default for () {}
 /// A service.
 pub struct Svc;
 
-#[::leanrpc::rpc_service("svc", min_role = "readonly")]
+#[::leanrpc::rpc_service("svc", min_role = "readonly", client)]
 impl Svc {
     /// Params named like the locals of the generated handler.
     pub fn clash(
@@ -44,8 +45,10 @@ impl Svc {
         value: i64,
         error: i64,
         arg0: i64,
+        params: i64,
+        client: i64,
     ) -> i64 {
-        inv + service + this + slots + ret + value + error + arg0
+        inv + service + this + slots + ret + value + error + arg0 + params + client
     }
 
     /// A `Result` and an `Option`, spelled out.
@@ -73,4 +76,11 @@ fn main() {
         ::std::string::String::from_utf8(answer.unwrap()).unwrap(),
         r#"{"jsonrpc":"2.0","result":"t7","id":1}"#
     );
+    // The generated client, with params named like its own locals and field.
+    let client = SvcClient::new(::leanrpc::client::Client::new(
+        ::leanrpc::client::InProcess::new(server),
+        "",
+    ));
+    let sum = ::futures_executor::block_on(client.clash(1, 2, 3, 4, 5, 6, 7, 8, 9, 10).send());
+    ::core::assert_eq!(sum.unwrap(), 55);
 }

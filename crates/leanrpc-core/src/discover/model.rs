@@ -597,10 +597,10 @@ mod tests {
             ["ns.a", "ns.b", "ns.c"]
         );
         let mut readonly = caller(Role::Readonly);
-        readonly.scopes = vec!["tickets:read".into()];
+        readonly.grant_mut().scopes = vec!["tickets:read".into()];
         assert_eq!(names(api.methods_visible_to(Some(&readonly))), ["ns.a"]);
         let mut writer = caller(Role::Readonly);
-        writer.scopes = vec!["tickets:write".into()];
+        writer.grant_mut().scopes = vec!["tickets:write".into()];
         assert_eq!(
             names(api.methods_visible_to(Some(&writer))),
             ["ns.a", "ns.c"]

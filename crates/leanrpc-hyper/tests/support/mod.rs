@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use leanrpc::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, Role, Server, rpc_service,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, Grant, Role, Server, rpc_service,
 };
 use leanrpc_hyper::ServeOptions;
 use serde_json::Value;
@@ -45,13 +45,7 @@ impl Authenticator for KeyCheck {
         Box::pin(async move {
             match credentials.api_key {
                 None => Err(AuthError::Missing),
-                Some(b"good") => Ok(Arc::new(Caller {
-                    key_id: "k".into(),
-                    name: "test".into(),
-                    role: Role::Owner,
-                    projects: vec![],
-                    scopes: vec![],
-                })),
+                Some(b"good") => Ok(Arc::new(Caller::new("k", Grant::new("test", Role::Owner)))),
                 Some(_) => Err(AuthError::Rejected),
             }
         })

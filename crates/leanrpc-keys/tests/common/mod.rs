@@ -1,10 +1,11 @@
-//! Helpers shared by the integration tests: requests through the core's HTTP boundary.
+//! Helpers shared by the integration tests: requests through the HTTP endpoint.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::net::IpAddr;
 
-use leanrpc_core::{Credentials, HttpResponse, Server};
+use leanrpc_core::{Credentials, Server};
+use leanrpc_http::HttpResponse;
 use leanrpc_test_support::Request;
 
 /// POSTs `body` with an optional `x-api-key` from `peer`.
@@ -19,10 +20,7 @@ pub fn get(server: &Server, query: &str) -> HttpResponse {
 
 /// Credentials for a header value from no known address.
 pub fn creds(key: &[u8]) -> Credentials<'_> {
-    Credentials {
-        api_key: Some(key),
-        peer: None,
-    }
+    Credentials::new(Some(key), None)
 }
 
 /// The body as text.

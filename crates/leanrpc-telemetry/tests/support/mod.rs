@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use leanrpc::{
-    AuthError, Authenticator, BoxFuture, Caller, Credentials, ErrorCode, RateStatus, Role,
+    AuthError, Authenticator, BoxFuture, Caller, Credentials, ErrorCode, Grant, RateStatus, Role,
     RpcError, Server, Throttled, rpc_service,
 };
 use leanrpc_hyper::ServeOptions;
@@ -57,13 +57,10 @@ impl Authenticator for KeyCheck {
         Box::pin(async move {
             match credentials.api_key {
                 None => Err(AuthError::Missing),
-                Some(key) if key == good_key().as_bytes() => Ok(Arc::new(Caller {
-                    key_id: "good-id".into(),
-                    name: "test".into(),
-                    role: Role::Owner,
-                    projects: vec![],
-                    scopes: vec![],
-                })),
+                Some(key) if key == good_key().as_bytes() => Ok(Arc::new(Caller::new(
+                    "good-id",
+                    Grant::new("test", Role::Owner),
+                ))),
                 Some(_) => Err(AuthError::Rejected),
             }
         })

@@ -2,8 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{DbError, NOW, Scope, collect};
+use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::{Client, ClientValues};
+use crate::store::{BoxFuture, Checked, ClientStore, StoreResult};
 
 const SELECT: &str = "SELECT c.id, c.name, c.street, c.zip, c.city, c.state, c.country, c.phone,
     c.internet, c.email, (SELECT COUNT(*) FROM projects p WHERE p.client_id = c.id), c.modified
@@ -112,4 +113,37 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<bool, DbError> {
         [id],
     )?;
     Ok(tx.execute("DELETE FROM clients WHERE id = ?1", [id])? == 1)
+}
+
+impl ClientStore for Db {
+    fn get(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<Option<Client>>> {
+        Box::pin(self.read(move |conn| get(conn, &scope, id)))
+    }
+
+    fn list(&self, scope: Scope, limit: i64) -> BoxFuture<'_, StoreResult<Vec<Client>>> {
+        Box::pin(self.read(move |conn| list(conn, &scope, limit)))
+    }
+
+    fn create(&self, values: ClientValues) -> BoxFuture<'_, StoreResult<i64>> {
+        Box::pin(self.write(move |tx| insert(tx, &values)))
+    }
+
+    fn patch(&self, id: i64, values: ClientValues) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| patch(tx, id, &values)))
+    }
+
+    fn delete(&self, id: i64) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            if !exists(tx, id)? {
+                return Ok(Checked::Missing);
+            }
+            if has_projects(tx, id)? {
+                return Ok(Checked::Invalid(
+                    "id",
+                    "the client still has projects".into(),
+                ));
+            }
+            delete(tx, id).map(Checked::Done)
+        }))
+    }
 }

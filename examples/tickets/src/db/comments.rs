@@ -3,8 +3,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{DbError, NOW, Scope, collect};
+use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::Comment;
+use crate::store::comments::no_parent;
+use crate::store::{BoxFuture, Checked, CommentStore, NewComment, StoreResult};
 
 const SELECT: &str = "SELECT m.id, m.module, m.module_id, m.comment_parent, m.user_id,
     COALESCE(u.firstname, ''), COALESCE(u.lastname, ''), m.text, m.date, m.status
@@ -148,4 +150,57 @@ pub fn entity_project(
         .prepare_cached(sql)?
         .query_row(params![scope, entity], |row| row.get(0))
         .optional()?)
+}
+
+impl CommentStore for Db {
+    fn list(
+        &self,
+        scope: Scope,
+        module: &'static str,
+        entity: i64,
+        parent: i64,
+        newest_first: bool,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Comment>>> {
+        Box::pin(
+            self.read(move |conn| list(conn, &scope, module, entity, parent, newest_first, limit)),
+        )
+    }
+
+    fn create(&self, scope: Scope, c: NewComment) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        Box::pin(self.write(move |tx| {
+            let Some(project) = entity_project(tx, &scope, c.module, c.entity)? else {
+                return Ok(Checked::Missing);
+            };
+            if c.parent > 0 {
+                match get(tx, &scope, c.parent)? {
+                    Some(p) if p.module == c.module && p.module_id == c.entity => {}
+                    _ => return Ok(no_parent(c.parent, c.module)),
+                }
+            }
+            insert(
+                tx, c.module, c.entity, project, c.author, c.parent, &c.text, &c.status,
+            )
+            .map(Checked::Done)
+        }))
+    }
+
+    fn edit(
+        &self,
+        scope: Scope,
+        id: i64,
+        author: Option<i64>,
+        text: String,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| edit(tx, &scope, id, author, &text)))
+    }
+
+    fn delete(
+        &self,
+        scope: Scope,
+        id: i64,
+        author: Option<i64>,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| delete(tx, &scope, id, author)))
+    }
 }

@@ -1,5 +1,8 @@
-//! The tickets database: one SQLite file, schema created and migrated on open, every write
-//! committed durably (WAL, `synchronous = FULL`) before its answer is sent.
+//! The SQLite backend of the [store](crate::store), the default: one file in the data
+//! directory, schema created and migrated on open, every write committed durably (WAL,
+//! `synchronous = FULL`) before its answer is sent. Each domain module holds its queries (plain
+//! functions on a connection or a transaction) and, below them, its store trait's
+//! implementation, which runs them off the async executor with [`Db::read`] and [`Db::write`].
 //!
 //! SQLite calls block, so each one runs on tokio's blocking pool. Writes share one connection
 //! (SQLite has one writer at a time anyway); reads take a connection from a small pool so they
@@ -41,41 +44,9 @@ use rusqlite::{Connection, OpenFlags};
 /// How many read connections to keep.
 const READERS: usize = 4;
 
-/// Why a database call failed. Clients see a generic -32000; the detail goes to the log.
-#[derive(Debug)]
-pub enum DbError {
-    /// SQLite reported an error (locked, read-only, corrupt, full, ...).
-    Sqlite(rusqlite::Error),
-    /// The blocking task could not run or panicked.
-    Task,
-    /// A write would break a limit; it was rolled back (the caller answers -32602).
-    Limit,
-}
-
-impl std::fmt::Display for DbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DbError::Sqlite(e) => write!(f, "sqlite: {e}"),
-            DbError::Task => f.write_str("database task failed"),
-            DbError::Limit => f.write_str("a limit would be exceeded"),
-        }
-    }
-}
-
-impl std::error::Error for DbError {}
-
-impl From<rusqlite::Error> for DbError {
-    fn from(e: rusqlite::Error) -> Self {
-        DbError::Sqlite(e)
-    }
-}
-
-impl From<DbError> for leanrpc::RpcError {
-    fn from(error: DbError) -> Self {
-        tracing::error!(%error, "database error");
-        leanrpc::RpcError::server_error().data("the database is unavailable; try again")
-    }
-}
+pub use crate::store::Scope;
+/// Why a database call failed: the store's error (the name the SQLite code grew up with).
+pub use crate::store::StoreError as DbError;
 
 /// A handle to the tickets database; cheap to clone.
 #[derive(Clone)]
@@ -219,6 +190,36 @@ impl Db {
     }
 }
 
+impl crate::store::Storage for Db {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+    fn projects(&self) -> &dyn crate::store::ProjectStore {
+        self
+    }
+    fn tickets(&self) -> &dyn crate::store::TicketStore {
+        self
+    }
+    fn users(&self) -> &dyn crate::store::UserStore {
+        self
+    }
+    fn clients(&self) -> &dyn crate::store::ClientStore {
+        self
+    }
+    fn comments(&self) -> &dyn crate::store::CommentStore {
+        self
+    }
+    fn sprints(&self) -> &dyn crate::store::SprintStore {
+        self
+    }
+    fn timesheets(&self) -> &dyn crate::store::TimesheetStore {
+        self
+    }
+    fn close(&self) -> crate::store::BoxFuture<'_, ()> {
+        Box::pin(async move { Db::close(self) })
+    }
+}
+
 fn migrate(conn: &Connection) -> Result<(), DbError> {
     let done: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let done = usize::try_from(done).unwrap_or(0);
@@ -234,42 +235,15 @@ fn migrate(conn: &Connection) -> Result<(), DbError> {
 /// The SQL expression for "now" in Leantime's date format (`Y-m-d H:i:s`, UTC).
 pub(crate) const NOW: &str = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
 
-/// The projects a caller may touch, as a SQL parameter: `NULL` for every project, otherwise a
-/// JSON array of ids. Queries test it with `in_scope!("project_id")` in their `WHERE`, so a
-/// foreign row is never loaded, only to be thrown away after the fact.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope(Option<String>);
-
-impl Scope {
-    /// Every project.
-    pub fn all() -> Self {
-        Self(None)
-    }
-
-    /// Exactly these projects.
-    pub fn only(projects: &[i64]) -> Self {
-        let list: Vec<String> = projects.iter().map(i64::to_string).collect();
-        Self(Some(format!("[{}]", list.join(","))))
-    }
-
-    /// The projects of a caller (every project when the key is not limited).
-    pub fn of(caller: &leanrpc::Caller) -> Self {
-        if caller.projects.is_empty() {
-            Self::all()
-        } else {
-            Self::only(&caller.projects)
-        }
-    }
-
-    /// Whether the scope holds every project.
-    pub fn is_all(&self) -> bool {
-        self.0.is_none()
-    }
-}
-
+/// The scope binds as SQLite sees it: `NULL` for every project, otherwise a JSON array of ids,
+/// which `in_scope!` unpacks with `json_each`.
 impl rusqlite::ToSql for Scope {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        self.0.to_sql()
+        use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+        Ok(match self.json() {
+            Some(list) => ToSqlOutput::Borrowed(ValueRef::Text(list.as_bytes())),
+            None => ToSqlOutput::Owned(Value::Null),
+        })
     }
 }
 

@@ -2,8 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{DbError, NOW, Scope, collect};
+use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::{Project, ProjectUser, ProjectValues};
+use crate::store::projects::no_client;
+use crate::store::{BoxFuture, Checked, Counts, Duplicate, ProjectStore, StoreResult};
 
 const SELECT: &str = "SELECT p.id, p.name, p.details, p.client_id, c.name, p.state, p.start,
     p.end, p.hour_budget, p.dollar_budget, p.type,
@@ -271,4 +273,149 @@ pub fn of_user(conn: &Connection, scope: &Scope, user: i64) -> Result<Vec<i64>, 
     ))?;
     let rows = stmt.query_map(params![scope, user], |row| row.get(0))?;
     collect(rows)
+}
+
+impl ProjectStore for Db {
+    fn get(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<Option<Project>>> {
+        Box::pin(self.read(move |conn| get(conn, &scope, id)))
+    }
+
+    fn list(
+        &self,
+        scope: Scope,
+        closed_too: bool,
+        term: Option<String>,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Project>>> {
+        Box::pin(self.read(move |conn| list(conn, &scope, closed_too, term.as_deref(), limit)))
+    }
+
+    fn progress(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> BoxFuture<'_, StoreResult<Option<(Project, Counts)>>> {
+        Box::pin(self.read(move |conn| match get(conn, &scope, id)? {
+            Some(p) => Ok(Some((p, super::tickets::progress(conn, id, None)?))),
+            None => Ok(None),
+        }))
+    }
+
+    fn create(
+        &self,
+        values: ProjectValues,
+        author: i64,
+    ) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        Box::pin(self.write(move |tx| {
+            let client = values.client_id.unwrap_or(1);
+            if !super::clients::exists(tx, client)? {
+                return Ok(no_client("values.clientId", client));
+            }
+            let id = insert(tx, &values)?;
+            add_member(tx, id, author, "")?;
+            Ok(Checked::Done(id))
+        }))
+    }
+
+    fn patch(
+        &self,
+        scope: Scope,
+        id: i64,
+        values: ProjectValues,
+    ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            if let Some(client) = values.client_id
+                && !super::clients::exists(tx, client)?
+            {
+                return Ok(no_client("clientId", client));
+            }
+            patch(tx, &scope, id, &values).map(Checked::found)
+        }))
+    }
+
+    fn members(
+        &self,
+        scope: Scope,
+        project: i64,
+        team_only: bool,
+    ) -> BoxFuture<'_, StoreResult<Option<Vec<ProjectUser>>>> {
+        Box::pin(self.read(move |conn| {
+            if !exists(conn, &scope, project)? {
+                return Ok(None);
+            }
+            members(conn, project, team_only).map(Some)
+        }))
+    }
+
+    fn add_member(
+        &self,
+        scope: Scope,
+        project: i64,
+        user: i64,
+        role: String,
+    ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            if !exists(tx, &scope, project)? {
+                return Ok(Checked::Missing);
+            }
+            if !super::users::exists(tx, user)? {
+                return Ok(Checked::Invalid("userId", format!("no user {user}")));
+            }
+            add_member(tx, project, user, &role).map(|()| Checked::Done(true))
+        }))
+    }
+
+    fn set_memberships(
+        &self,
+        scope: Scope,
+        user: i64,
+        projects: Vec<i64>,
+    ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            if !super::users::exists(tx, user)? {
+                return Ok(Checked::Missing);
+            }
+            for project in &projects {
+                if !exists(tx, &scope, *project)? {
+                    return Ok(Checked::Invalid(
+                        "projects",
+                        format!("no project {project}"),
+                    ));
+                }
+            }
+            remove_memberships(tx, &scope, user)?;
+            for project in &projects {
+                add_member(tx, *project, user, "")?;
+            }
+            Ok(Checked::Done(true))
+        }))
+    }
+
+    fn of_user(&self, scope: Scope, user: i64) -> BoxFuture<'_, StoreResult<Vec<i64>>> {
+        Box::pin(self.read(move |conn| of_user(conn, &scope, user)))
+    }
+
+    fn duplicate(&self, scope: Scope, what: Duplicate) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        Box::pin(self.write(move |tx| {
+            if !exists(tx, &scope, what.from)? {
+                return Ok(Checked::Missing);
+            }
+            if !super::clients::exists(tx, what.client)? {
+                return Ok(no_client("clientId", what.client));
+            }
+            duplicate(
+                tx,
+                what.from,
+                what.client,
+                &what.name,
+                what.start.as_deref(),
+                what.members,
+            )
+            .map(Checked::Done)
+        }))
+    }
+
+    fn delete(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| delete(tx, &scope, id)))
+    }
 }

@@ -2,8 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{DbError, NOW, Scope, collect};
+use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::Sprint;
+pub use crate::store::When;
+use crate::store::{BoxFuture, Checked, SprintStore, StoreResult};
 
 const SELECT: &str = "SELECT s.id, s.name, s.project_id, s.start_date, s.end_date, s.modified
     FROM sprints s";
@@ -30,17 +32,6 @@ pub fn get(conn: &Connection, scope: &Scope, id: i64) -> Result<Option<Sprint>, 
         .optional()?)
 }
 
-/// Which sprints of a project to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    /// Every sprint.
-    All,
-    /// The sprints running now (start ≤ now ≤ end of the end day).
-    Current,
-    /// The sprints that have not started.
-    Future,
-}
-
 /// Sprints inside `scope`, of one project or all, by start date then id.
 pub fn list(
     conn: &Connection,
@@ -51,9 +42,11 @@ pub fn list(
 ) -> Result<Vec<Sprint>, DbError> {
     let timing = match when {
         When::All => "1",
+        // "The end day is not over": the end is less than a day ago, compared as text (as
+        // PostgreSQL does it too), so a stored date is never parsed.
         When::Current => {
             "s.start_date <= strftime('%Y-%m-%d %H:%M:%S', 'now')
-             AND datetime(s.end_date, '+1 day') > strftime('%Y-%m-%d %H:%M:%S', 'now')"
+             AND s.end_date > strftime('%Y-%m-%d %H:%M:%S', 'now', '-1 day')"
         }
         When::Future => "s.start_date > strftime('%Y-%m-%d %H:%M:%S', 'now')",
     };
@@ -128,4 +121,63 @@ pub fn is_in_project(conn: &Connection, id: i64, project: i64) -> Result<bool, D
         .query_row(params![id, project], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+impl SprintStore for Db {
+    fn get(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<Option<Sprint>>> {
+        Box::pin(self.read(move |conn| get(conn, &scope, id)))
+    }
+
+    fn list(
+        &self,
+        scope: Scope,
+        project: Option<i64>,
+        when: When,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Sprint>>> {
+        Box::pin(self.read(move |conn| list(conn, &scope, project, when, limit)))
+    }
+
+    fn create(
+        &self,
+        scope: Scope,
+        project: i64,
+        name: String,
+        start: Option<String>,
+        end: Option<String>,
+    ) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        Box::pin(self.write(move |tx| {
+            if !super::projects::exists(tx, &scope, project)? {
+                return Ok(Checked::Invalid(
+                    "params.projectId",
+                    "no such project".into(),
+                ));
+            }
+            insert(tx, project, &name, start.as_deref(), end.as_deref()).map(Checked::Done)
+        }))
+    }
+
+    fn update(
+        &self,
+        scope: Scope,
+        id: i64,
+        name: Option<String>,
+        start: Option<String>,
+        end: Option<String>,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| {
+            update(
+                tx,
+                &scope,
+                id,
+                name.as_deref(),
+                start.as_deref(),
+                end.as_deref(),
+            )
+        }))
+    }
+
+    fn delete(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| delete(tx, &scope, id)))
+    }
 }

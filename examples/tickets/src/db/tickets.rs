@@ -5,9 +5,11 @@
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
-use super::{DbError, NOW, Scope, collect};
+use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::tickets::{DONE_STATUSES, MILESTONE, status_label};
 use crate::model::{SearchCriteria, StatusFilter, Ticket, TicketValues};
+use crate::store::tickets::{Reference, check_order};
+use crate::store::{BoxFuture, Checked, StoreResult, TicketStore};
 
 const SELECT: &str = "SELECT t.id, t.project_id, p.name, c.name, t.headline, t.description,
     t.status, t.type, t.date, t.user_id, u.firstname, u.lastname, t.editor_id, e.firstname,
@@ -101,8 +103,8 @@ pub fn search(
     limit: i64,
 ) -> Result<Vec<Ticket>, DbError> {
     let mut sql = format!("{SELECT} WHERE {IN_SCOPE}");
-    let mut args: Vec<Sql> = vec![match scope.0.clone() {
-        Some(list) => Sql::Text(list),
+    let mut args: Vec<Sql> = vec![match scope.json() {
+        Some(list) => Sql::Text(list.to_owned()),
         None => Sql::Null,
     }];
     fn bind(sql: &mut String, args: &mut Vec<Sql>, clause: &str, value: Sql) {
@@ -471,6 +473,140 @@ pub fn delete(
 /// Whether `kind` is the milestone type.
 pub fn is_milestone(kind: &str) -> bool {
     kind == MILESTONE
+}
+
+/// The first reference of `v` (in [`check_order`]) that is not a row of `project`.
+fn bad_reference(
+    conn: &Connection,
+    project: i64,
+    v: &TicketValues,
+) -> Result<Option<(Reference, i64)>, DbError> {
+    for (reference, id) in check_order(v).into_iter().flatten() {
+        let found = match reference {
+            Reference::Editor => super::users::exists(conn, id)?,
+            Reference::Milestone => is_in_project(conn, id, project, true)?,
+            Reference::Parent => is_in_project(conn, id, project, false)?,
+            Reference::Sprint => super::sprints::is_in_project(conn, id, project)?,
+        };
+        if !found {
+            return Ok(Some((reference, id)));
+        }
+    }
+    Ok(None)
+}
+
+impl TicketStore for Db {
+    fn get(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<Option<Ticket>>> {
+        Box::pin(self.read(move |conn| get(conn, &scope, id)))
+    }
+
+    fn search(
+        &self,
+        scope: Scope,
+        criteria: SearchCriteria,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Ticket>>> {
+        Box::pin(self.read(move |conn| search(conn, &scope, &criteria, limit)))
+    }
+
+    fn subtasks(
+        &self,
+        scope: Scope,
+        parent: i64,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Ticket>>> {
+        Box::pin(self.read(move |conn| subtasks(conn, &scope, parent, limit)))
+    }
+
+    fn of_user(
+        &self,
+        scope: Scope,
+        user: i64,
+        project: Option<i64>,
+        done: bool,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Ticket>>> {
+        Box::pin(self.read(move |conn| of_user(conn, &scope, user, project, done, limit)))
+    }
+
+    fn milestones(
+        &self,
+        scope: Scope,
+        project: Option<i64>,
+        include_done: bool,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Ticket>>> {
+        Box::pin(self.read(move |conn| milestones(conn, &scope, project, include_done, limit)))
+    }
+
+    fn milestone_progress(
+        &self,
+        scope: Scope,
+        id: i64,
+    ) -> BoxFuture<'_, StoreResult<Option<(i64, i64)>>> {
+        Box::pin(self.read(move |conn| match locate(conn, &scope, id)? {
+            Some((project, kind)) if is_milestone(&kind) => {
+                progress(conn, project, Some(id)).map(Some)
+            }
+            _ => Ok(None),
+        }))
+    }
+
+    fn create(
+        &self,
+        scope: Scope,
+        project: i64,
+        author: i64,
+        values: TicketValues,
+    ) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        Box::pin(self.write(move |tx| {
+            if !super::projects::exists(tx, &scope, project)? {
+                return Ok(Checked::Invalid(
+                    "values.projectId",
+                    "no such project".into(),
+                ));
+            }
+            if let Some((reference, id)) = bad_reference(tx, project, &values)? {
+                return Ok(reference.missing(id, project));
+            }
+            insert(tx, project, author, &values).map(Checked::Done)
+        }))
+    }
+
+    fn patch(
+        &self,
+        scope: Scope,
+        id: i64,
+        values: TicketValues,
+    ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            let Some((project, _)) = locate(tx, &scope, id)? else {
+                return Ok(Checked::Missing);
+            };
+            if let Some((reference, other)) = bad_reference(tx, project, &values)? {
+                return Ok(reference.missing(other, project));
+            }
+            patch(tx, &scope, id, &values).map(Checked::Done)
+        }))
+    }
+
+    fn move_to(
+        &self,
+        scope: Scope,
+        id: i64,
+        project: i64,
+    ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            if !super::projects::exists(tx, &scope, project)? {
+                return Ok(Checked::Invalid("projectId", "no such project".into()));
+            }
+            move_to(tx, &scope, id, project).map(Checked::found)
+        }))
+    }
+
+    fn delete(&self, scope: Scope, id: i64, milestone: bool) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| delete(tx, &scope, id, milestone)))
+    }
 }
 
 #[cfg(test)]

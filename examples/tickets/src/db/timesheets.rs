@@ -3,8 +3,12 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{DbError, NOW, Scope, collect};
+use super::{Db, DbError, NOW, Scope, collect};
+use crate::model::timesheets::MAX_HOURS_PER_DAY;
 use crate::model::{HoursByDate, Timesheet};
+pub use crate::store::Filter;
+use crate::store::timesheets::over_limit;
+use crate::store::{BoxFuture, Checked, StoreResult, TimeEntry, TimesheetStore};
 
 const SELECT: &str = "SELECT s.id, s.user_id, COALESCE(u.firstname, ''), COALESCE(u.lastname, ''),
     s.ticket_id, COALESCE(t.headline, ''), s.project_id, COALESCE(p.name, ''), s.work_date,
@@ -39,23 +43,6 @@ pub fn get(conn: &Connection, scope: &Scope, id: i64) -> Result<Option<Timesheet
         .prepare_cached(&sql)?
         .query_row(params![scope, id], from_row)
         .optional()?)
-}
-
-/// What `getAll` filters on.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Work dates from (inclusive, `Y-m-d H:i:s`).
-    pub from: String,
-    /// Work dates to (inclusive, `Y-m-d H:i:s`).
-    pub to: String,
-    /// One project.
-    pub project: Option<i64>,
-    /// One kind.
-    pub kind: Option<String>,
-    /// One user.
-    pub user: Option<i64>,
-    /// One ticket.
-    pub ticket: Option<i64>,
 }
 
 /// Entries inside `scope` matching `filter`, by work date then id.
@@ -144,42 +131,128 @@ pub fn log(
     }
 }
 
-/// Deletes an entry inside `scope`; `false` when there is no such entry.
-pub fn delete(tx: &Transaction<'_>, scope: &Scope, id: i64) -> Result<bool, DbError> {
+/// Deletes an entry inside `scope` logged by `author` (any author when `None`); `false` when
+/// there is no such entry.
+pub fn delete(
+    tx: &Transaction<'_>,
+    scope: &Scope,
+    id: i64,
+    author: Option<i64>,
+) -> Result<bool, DbError> {
     Ok(tx.execute(
         concat!(
-            "DELETE FROM timesheets WHERE id = ?2
+            "DELETE FROM timesheets WHERE id = ?2 AND (?3 IS NULL OR user_id = ?3)
            AND ",
             in_scope!("project_id")
         ),
-        params![scope, id],
+        params![scope, id, author],
     )? == 1)
 }
 
-/// Hours logged on a ticket (by one user when `user`), over all days.
+/// Hours logged on a ticket (by one user when `user`), over all days, added up as
+/// [`sum`](crate::store::timesheets::sum) says.
 pub fn sum_for_ticket(conn: &Connection, ticket: i64, user: Option<i64>) -> Result<f64, DbError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(hours), 0) FROM timesheets WHERE ticket_id = ?1
-             AND (?2 IS NULL OR user_id = ?2)",
-        )?
-        .query_row(params![ticket, user], |row| row.get(0))?)
+    let mut stmt = conn.prepare_cached(
+        "SELECT hours FROM timesheets WHERE ticket_id = ?1 AND (?2 IS NULL OR user_id = ?2)
+         ORDER BY id",
+    )?;
+    let hours = collect(stmt.query_map(params![ticket, user], |row| row.get(0))?)?;
+    Ok(crate::store::timesheets::sum(hours))
 }
 
 /// Hours logged on a ticket per day, oldest first.
 pub fn by_date(conn: &Connection, ticket: i64) -> Result<Vec<HoursByDate>, DbError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT substr(work_date, 1, 10), SUM(hours) FROM timesheets WHERE ticket_id = ?1
-         GROUP BY substr(work_date, 1, 10) ORDER BY 1",
+        "SELECT substr(work_date, 1, 10), hours FROM timesheets WHERE ticket_id = ?1
+         ORDER BY 1, id",
     )?;
-    let rows = stmt.query_map([ticket], |row| {
-        let day: String = row.get(0)?;
-        Ok(HoursByDate {
-            year: day.get(0..4).unwrap_or_default().to_owned(),
-            month: day.get(5..7).unwrap_or_default().to_owned(),
-            utc: day,
-            summe: row.get(1)?,
+    let rows = collect(stmt.query_map([ticket], |row| Ok((row.get(0)?, row.get(1)?)))?)?;
+    Ok(crate::store::timesheets::by_day(rows))
+}
+
+impl TimesheetStore for Db {
+    fn get(&self, scope: Scope, id: i64) -> BoxFuture<'_, StoreResult<Option<Timesheet>>> {
+        Box::pin(self.read(move |conn| get(conn, &scope, id)))
+    }
+
+    fn list(
+        &self,
+        scope: Scope,
+        filter: Filter,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<Timesheet>>> {
+        Box::pin(self.read(move |conn| list(conn, &scope, &filter, limit)))
+    }
+
+    fn log(&self, scope: Scope, e: TimeEntry) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        let written = self.write(move |tx| {
+            let Some((project, _)) = super::tickets::locate(tx, &scope, e.ticket)? else {
+                return Ok(Checked::Missing);
+            };
+            let day = match e.day {
+                Some(day) => day,
+                None => tx.query_row("SELECT strftime('%Y-%m-%d 00:00:00', 'now')", [], |r| {
+                    r.get(0)
+                })?,
+            };
+            let (id, total) = log(
+                tx,
+                e.ticket,
+                project,
+                e.user,
+                &day,
+                &e.kind,
+                e.hours,
+                e.description.as_deref(),
+                e.replace,
+            )?;
+            if total > MAX_HOURS_PER_DAY {
+                // Rolled back: the transaction is dropped without a commit.
+                return Err(DbError::Limit);
+            }
+            Ok(Checked::Done(id))
+        });
+        Box::pin(async move {
+            match written.await {
+                Err(DbError::Limit) => Ok(over_limit()),
+                other => other,
+            }
         })
-    })?;
-    collect(rows)
+    }
+
+    fn delete(
+        &self,
+        scope: Scope,
+        id: i64,
+        author: Option<i64>,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| delete(tx, &scope, id, author)))
+    }
+
+    fn hours(
+        &self,
+        scope: Scope,
+        ticket: i64,
+        user: Option<i64>,
+    ) -> BoxFuture<'_, StoreResult<Option<f64>>> {
+        Box::pin(self.read(move |conn| {
+            if super::tickets::locate(conn, &scope, ticket)?.is_none() {
+                return Ok(None);
+            }
+            sum_for_ticket(conn, ticket, user).map(Some)
+        }))
+    }
+
+    fn by_date(
+        &self,
+        scope: Scope,
+        ticket: i64,
+    ) -> BoxFuture<'_, StoreResult<Option<Vec<HoursByDate>>>> {
+        Box::pin(self.read(move |conn| {
+            if super::tickets::locate(conn, &scope, ticket)?.is_none() {
+                return Ok(None);
+            }
+            by_date(conn, ticket).map(Some)
+        }))
+    }
 }

@@ -4,9 +4,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{DbError, NOW, Scope, collect};
-use crate::model::users::role_number;
+use super::{Db, DbError, NOW, Scope, collect};
 use crate::model::{User, UserValues};
+use crate::store::projects::no_client;
+use crate::store::{BoxFuture, Checked, KeyUser, StoreResult, UserStore};
 
 const SELECT: &str =
     "SELECT u.id, CASE WHEN u.firstname <> '' THEN u.firstname ELSE u.username END,
@@ -43,8 +44,8 @@ pub fn of_key(conn: &Connection, key_id: &str) -> Result<Option<i64>, DbError> {
 }
 
 /// The user of an API key, created on first use from the key's name and role.
-pub fn ensure_key_user(tx: &Transaction<'_>, caller: &leanrpc::Caller) -> Result<i64, DbError> {
-    if let Some(id) = of_key(tx, &caller.key_id)? {
+pub fn ensure_key_user(tx: &Transaction<'_>, user: &KeyUser) -> Result<i64, DbError> {
+    if let Some(id) = of_key(tx, &user.key_id)? {
         return Ok(id);
     }
     tx.execute(
@@ -53,10 +54,10 @@ pub fn ensure_key_user(tx: &Transaction<'_>, caller: &leanrpc::Caller) -> Result
              VALUES (?1, '', ?2, ?3, 'api', ?4, {NOW})"
         ),
         params![
-            caller.name,
-            format!("api_{}", caller.key_id),
-            role_number(caller.role),
-            caller.key_id
+            user.name,
+            format!("api_{}", user.key_id),
+            user.role,
+            user.key_id
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -194,4 +195,89 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<bool, DbError> {
         )?;
     }
     Ok(deleted == 1)
+}
+
+impl UserStore for Db {
+    fn of_key(&self, key_id: String) -> BoxFuture<'_, StoreResult<Option<i64>>> {
+        Box::pin(self.read(move |conn| of_key(conn, &key_id)))
+    }
+
+    fn ensure_key_user(&self, user: KeyUser) -> BoxFuture<'_, StoreResult<i64>> {
+        Box::pin(self.write(move |tx| ensure_key_user(tx, &user)))
+    }
+
+    fn get(
+        &self,
+        scope: Scope,
+        me: Option<i64>,
+        id: i64,
+    ) -> BoxFuture<'_, StoreResult<Option<User>>> {
+        Box::pin(self.read(move |conn| get(conn, &scope, me, id)))
+    }
+
+    fn by_username(
+        &self,
+        scope: Scope,
+        me: Option<i64>,
+        username: String,
+    ) -> BoxFuture<'_, StoreResult<Option<User>>> {
+        Box::pin(self.read(move |conn| by_username(conn, &scope, me, &username)))
+    }
+
+    fn list(
+        &self,
+        scope: Scope,
+        me: Option<i64>,
+        active_only: bool,
+        limit: i64,
+    ) -> BoxFuture<'_, StoreResult<Vec<User>>> {
+        Box::pin(self.read(move |conn| list(conn, &scope, me, active_only, limit)))
+    }
+
+    fn username_taken(
+        &self,
+        username: String,
+        except: Option<i64>,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.read(move |conn| username_taken(conn, &username, except)))
+    }
+
+    fn create(&self, values: UserValues, role: i64) -> BoxFuture<'_, StoreResult<Checked<i64>>> {
+        Box::pin(self.write(move |tx| {
+            if let Some(client) = values.client_id.filter(|c| *c > 0)
+                && !super::clients::exists(tx, client)?
+            {
+                return Ok(no_client("clientId", client));
+            }
+            if username_taken(tx, values.user.as_deref().unwrap_or_default(), None)? {
+                return Ok(Checked::Taken);
+            }
+            insert(tx, &values, role).map(Checked::Done)
+        }))
+    }
+
+    fn patch(
+        &self,
+        id: i64,
+        values: UserValues,
+        role: Option<i64>,
+    ) -> BoxFuture<'_, StoreResult<Checked<bool>>> {
+        Box::pin(self.write(move |tx| {
+            if let Some(user) = &values.user
+                && username_taken(tx, user, Some(id))?
+            {
+                return Ok(Checked::Taken);
+            }
+            if let Some(client) = values.client_id.filter(|c| *c > 0)
+                && !super::clients::exists(tx, client)?
+            {
+                return Ok(no_client("clientId", client));
+            }
+            patch(tx, id, &values, role).map(Checked::found)
+        }))
+    }
+
+    fn delete(&self, id: i64) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.write(move |tx| delete(tx, id)))
+    }
 }

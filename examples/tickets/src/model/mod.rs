@@ -1,6 +1,8 @@
 //! The API's data as Leantime clients see it: one module per Leantime domain, each holding the
 //! records the API returns (`Serialize`) and the `values`/`params` objects it accepts
-//! (`Deserialize`, lenient about how scalars are written, unknown keys ignored).
+//! (`Deserialize`, lenient about how scalars are written, unknown keys ignored). The tickets and
+//! projects types go both ways, for the generated Rust clients (`TicketsClient`,
+//! `ProjectsClient`).
 
 pub mod clients;
 pub mod comments;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::lenient;
 
 /// A project as Leantime returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
     /// Its id.
@@ -42,7 +42,7 @@ pub struct Project {
 
 /// The fields of a project to create or change (`values` of `addProject`/`editProject`,
 /// `params` of `patch`). Unknown keys are ignored.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectValues {
     /// The name (required to create).
@@ -72,7 +72,7 @@ pub struct ProjectValues {
 }
 
 /// How far a project is: Leantime's `getProjectProgress`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectProgress {
     /// Percent of its tickets done (0 to 100, one decimal).
@@ -88,7 +88,7 @@ pub struct ProjectProgress {
 }
 
 /// A member of a project as `getUsersAssignedToProject` returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectUser {
     /// The user's id.

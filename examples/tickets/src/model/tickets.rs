@@ -62,7 +62,7 @@ pub const EFFORTS: [(&str, &str); 7] = [
 ];
 
 /// A ticket as Leantime returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
     /// Its id.
@@ -132,7 +132,7 @@ pub struct Ticket {
 
 /// The fields of a ticket to create or change (`values` of `addTicket`/`updateTicket`,
 /// `params` of `patch`). Unknown keys are ignored; ids and numbers may be strings.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketValues {
     /// The ticket (for updates).
@@ -234,6 +234,20 @@ impl StatusFilter {
     }
 }
 
+/// Written the way the filter is read: `"3,4"`, `"done"` or `"not_done"` (for the Rust client).
+impl Serialize for StatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Any(ids) => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                s.serialize_str(&ids.join(","))
+            }
+            Self::Done => s.serialize_str("done"),
+            Self::NotDone => s.serialize_str("not_done"),
+        }
+    }
+}
+
 fn status_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<StatusFilter>, D::Error> {
     use serde::de::Error as _;
     match Option::<serde_json::Value>::deserialize(d)? {
@@ -260,7 +274,7 @@ fn status_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Status
 }
 
 /// The filters of `tickets.getAll` (`searchCriteria`). Unknown keys are ignored.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchCriteria {
     /// Only this project.

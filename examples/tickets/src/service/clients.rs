@@ -2,21 +2,21 @@
 
 use leanrpc::{Caller, RpcError, rpc_service};
 
-use super::{Checked, page, require_unscoped, required, scope};
-use crate::db::{self, Db};
+use super::{page, require_unscoped, required, scope};
 use crate::model::{Client, ClientValues, Project};
+use crate::store::Store;
 
 /// Clients: Leantime's `Clients` service. Reading needs `readonly` (a key limited to some
 /// projects sees the clients of those projects); managing clients needs an unlimited `admin`.
 #[derive(Debug, Clone)]
 pub struct Clients {
-    db: Db,
+    store: Store,
 }
 
 impl Clients {
-    /// Serves clients from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves clients from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
     async fn change(&self, caller: &Caller, id: i64, v: ClientValues) -> Result<bool, RpcError> {
@@ -25,11 +25,7 @@ impl Clients {
         if let Some(name) = v.name.take() {
             v.name = Some(super::non_empty("name", name)?);
         }
-        match self
-            .db
-            .write(move |tx| db::clients::patch(tx, id, &v))
-            .await?
-        {
+        match self.store.clients().patch(id, v).await? {
             true => Ok(true),
             false => Err(RpcError::not_found()),
         }
@@ -40,20 +36,16 @@ impl Clients {
 impl Clients {
     /// The clients the key may see, by name.
     async fn get_all(&self, caller: &Caller, limit: Option<i64>) -> Result<Vec<Client>, RpcError> {
-        let scope = scope(caller);
         let limit = page(limit.or(Some(super::MAX_PAGE)))?;
-        Ok(self
-            .db
-            .read(move |conn| db::clients::list(conn, &scope, limit))
-            .await?)
+        Ok(self.store.clients().list(scope(caller), limit).await?)
     }
 
     /// One client.
     #[rpc(errors(-32002))]
     async fn get(&self, caller: &Caller, id: i64) -> Result<Client, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::clients::get(conn, &scope, id))
+        self.store
+            .clients()
+            .get(scope(caller), id)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -64,10 +56,10 @@ impl Clients {
         caller: &Caller,
         client_id: i64,
     ) -> Result<Vec<Project>, RpcError> {
-        let scope = scope(caller);
         let projects = self
-            .db
-            .read(move |conn| db::projects::list(conn, &scope, true, None, super::MAX_PAGE))
+            .store
+            .projects()
+            .list(scope(caller), true, None, super::MAX_PAGE)
             .await?;
         Ok(projects
             .into_iter()
@@ -81,7 +73,7 @@ impl Clients {
         require_unscoped(caller, "manage clients")?;
         let mut v = values;
         v.name = Some(required("values.name", v.name)?);
-        Ok(self.db.write(move |tx| db::clients::insert(tx, &v)).await?)
+        Ok(self.store.clients().create(v).await?)
     }
 
     /// Changes a client: `values.id` names it, the other given fields change.
@@ -108,20 +100,6 @@ impl Clients {
     #[rpc(min_role = "admin", scope = "clients:write", errors(-32002))]
     async fn delete(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
         require_unscoped(caller, "manage clients")?;
-        self.db
-            .write(move |tx| {
-                if !db::clients::exists(tx, id)? {
-                    return Ok(Checked::Missing);
-                }
-                if db::clients::has_projects(tx, id)? {
-                    return Ok(Checked::Invalid(
-                        "id",
-                        "the client still has projects".into(),
-                    ));
-                }
-                db::clients::delete(tx, id).map(Checked::Done)
-            })
-            .await?
-            .answer()
+        self.store.clients().delete(id).await?.answer()
     }
 }

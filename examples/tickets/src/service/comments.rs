@@ -2,30 +2,30 @@
 
 use leanrpc::{Caller, Role, RpcError, rpc_service};
 
-use super::{Checked, caller_user, known_user, page, required, scope};
-use crate::db::{self, Db};
+use super::{caller_user, known_user, page, required, scope};
 use crate::model::comments::MODULES;
 use crate::model::{Comment, CommentValues};
+use crate::store::{NewComment, Store};
 
 /// Comments: Leantime's `Comments` service. Reading needs `readonly`, writing `commenter`;
 /// a comment may be changed or deleted by its author, or by a `manager`.
 #[derive(Debug, Clone)]
 pub struct Comments {
-    db: Db,
+    store: Store,
 }
 
 impl Comments {
-    /// Serves comments from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves comments from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
     /// Whose comments the caller may change: any (`None`) for a manager, else its own.
     async fn author_filter(&self, caller: &Caller) -> Result<Option<Option<i64>>, RpcError> {
-        if caller.role >= Role::Manager {
+        if caller.grant().role >= Role::Manager {
             return Ok(Some(None));
         }
-        Ok(known_user(&self.db, caller).await?.map(Some))
+        Ok(known_user(&self.store, caller).await?.map(Some))
     }
 }
 
@@ -53,15 +53,20 @@ impl Comments {
         limit: Option<i64>,
     ) -> Result<Vec<Comment>, RpcError> {
         let module = module_of(&module)?;
-        let scope = scope(caller);
         let newest_first = comment_order == Some(1);
         let parent = parent.unwrap_or(0);
         let limit = page(limit.or(Some(super::MAX_PAGE)))?;
         Ok(self
-            .db
-            .read(move |conn| {
-                db::comments::list(conn, &scope, module, entity_id, parent, newest_first, limit)
-            })
+            .store
+            .comments()
+            .list(
+                scope(caller),
+                module,
+                entity_id,
+                parent,
+                newest_first,
+                limit,
+            )
             .await?)
     }
 
@@ -79,30 +84,18 @@ impl Comments {
         let text = required("values.text", values.text)?;
         let parent = values.father.unwrap_or(0).max(0);
         let status = values.status.unwrap_or_default();
-        let author = caller_user(&self.db, caller).await?;
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                let Some(project) = db::comments::entity_project(tx, &scope, module, entity_id)?
-                else {
-                    return Ok(Checked::Missing);
-                };
-                if parent > 0 {
-                    match db::comments::get(tx, &scope, parent)? {
-                        Some(p) if p.module == module && p.module_id == entity_id => {}
-                        _ => {
-                            return Ok(Checked::Invalid(
-                                "values.father",
-                                format!("no comment {parent} on this {module}"),
-                            ));
-                        }
-                    }
-                }
-                db::comments::insert(
-                    tx, module, entity_id, project, author, parent, &text, &status,
-                )
-                .map(Checked::Done)
-            })
+        let author = caller_user(&self.store, caller).await?;
+        let comment = NewComment {
+            module,
+            entity: entity_id,
+            author,
+            parent,
+            text,
+            status,
+        };
+        self.store
+            .comments()
+            .create(scope(caller), comment)
             .await?
             .answer()
     }
@@ -119,10 +112,10 @@ impl Comments {
         let Some(author) = self.author_filter(caller).await? else {
             return Err(RpcError::not_found());
         };
-        let scope = scope(caller);
         match self
-            .db
-            .write(move |tx| db::comments::edit(tx, &scope, id, author, &text))
+            .store
+            .comments()
+            .edit(scope(caller), id, author, text)
             .await?
         {
             true => Ok(true),
@@ -136,10 +129,10 @@ impl Comments {
         let Some(author) = self.author_filter(caller).await? else {
             return Err(RpcError::not_found());
         };
-        let scope = scope(caller);
         match self
-            .db
-            .write(move |tx| db::comments::delete(tx, &scope, comment_id, author))
+            .store
+            .comments()
+            .delete(scope(caller), comment_id, author)
             .await?
         {
             true => Ok(true),

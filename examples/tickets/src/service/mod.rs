@@ -18,15 +18,15 @@ mod users;
 
 pub use clients::Clients;
 pub use comments::Comments;
-pub use projects::Projects;
+pub use projects::{Projects, ProjectsClient};
 pub use sprints::Sprints;
-pub use tickets::{StatusInfo, Tickets};
+pub use tickets::{StatusInfo, Tickets, TicketsClient};
 pub use timesheets::Timesheets;
 pub use users::Users;
 
 use leanrpc::{Caller, RpcError};
 
-use crate::db::{self, Db, Scope};
+use crate::store::{KeyUser, Scope, Store};
 
 /// Rows a list returns when the call gives no `limit` (Leantime's `limit`; W8).
 pub const DEFAULT_PAGE: i64 = 100;
@@ -46,8 +46,22 @@ pub(crate) fn page(limit: Option<i64>) -> Result<i64, RpcError> {
     }
 }
 
+/// Refuses text holding NUL (U+0000), naming `field`. PostgreSQL cannot store it, so neither
+/// backend takes it: every text a call passes to the store goes through here (`values` fields
+/// through [`crate::lenient`]).
+pub(crate) fn no_nul(field: &str, value: &str) -> Result<(), RpcError> {
+    if value.contains('\0') {
+        return Err(RpcError::invalid_param(
+            field,
+            "must not contain NUL (U+0000)",
+        ));
+    }
+    Ok(())
+}
+
 /// Trims `value` and refuses it when empty, naming `field`.
 pub(crate) fn non_empty(field: &str, value: String) -> Result<String, RpcError> {
+    no_nul(field, &value)?;
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(RpcError::invalid_param(field, "must not be empty"));
@@ -82,20 +96,21 @@ pub(crate) fn date_field(field: &str, value: Option<String>) -> Result<Option<St
 }
 
 /// The caller's user id, if the key has acted yet (reads need not create it).
-pub(crate) async fn known_user(db: &Db, caller: &Caller) -> Result<Option<i64>, RpcError> {
-    let key = caller.key_id.clone();
-    Ok(db.read(move |conn| db::users::of_key(conn, &key)).await?)
+pub(crate) async fn known_user(store: &Store, caller: &Caller) -> Result<Option<i64>, RpcError> {
+    Ok(store.users().of_key(caller.key_id().to_owned()).await?)
 }
 
 /// The caller's user id, created on first use (an API key is a user of its own).
-pub(crate) async fn caller_user(db: &Db, caller: &Caller) -> Result<i64, RpcError> {
-    if let Some(id) = known_user(db, caller).await? {
+pub(crate) async fn caller_user(store: &Store, caller: &Caller) -> Result<i64, RpcError> {
+    if let Some(id) = known_user(store, caller).await? {
         return Ok(id);
     }
-    let caller = caller.clone();
-    Ok(db
-        .write(move |tx| db::users::ensure_key_user(tx, &caller))
-        .await?)
+    let user = KeyUser {
+        key_id: caller.key_id().to_owned(),
+        name: caller.grant().name.clone(),
+        role: crate::model::users::role_number(caller.grant().role),
+    };
+    Ok(store.users().ensure_key_user(user).await?)
 }
 
 /// The scope of a caller.
@@ -103,30 +118,9 @@ pub(crate) fn scope(caller: &Caller) -> Scope {
     Scope::of(caller)
 }
 
-/// What a write that first has to check related rows found.
-pub(crate) enum Checked<T> {
-    /// The write ran.
-    Done(T),
-    /// The object the call refers to does not exist (or is outside the key's projects).
-    Missing,
-    /// A field refers to something that does not fit: the param and why.
-    Invalid(&'static str, String),
-}
-
-impl<T> Checked<T> {
-    /// The answer of a call.
-    pub(crate) fn answer(self) -> Result<T, RpcError> {
-        match self {
-            Checked::Done(value) => Ok(value),
-            Checked::Missing => Err(RpcError::not_found()),
-            Checked::Invalid(field, why) => Err(RpcError::invalid_param(field, why)),
-        }
-    }
-}
-
 /// Refuses a caller limited to some projects (for installation-wide changes).
 pub(crate) fn require_unscoped(caller: &Caller, what: &str) -> Result<(), RpcError> {
-    if caller.projects.is_empty() {
+    if caller.grant().projects.is_empty() {
         Ok(())
     } else {
         Err(RpcError::forbidden(format!(
@@ -137,9 +131,9 @@ pub(crate) fn require_unscoped(caller: &Caller, what: &str) -> Result<(), RpcErr
 
 /// Creates a person (for `tickets users add`); -32005 when the user name is taken.
 pub async fn users_add(
-    db: &Db,
+    store: &Store,
     values: crate::model::UserValues,
     role: i64,
 ) -> Result<i64, RpcError> {
-    users::add(db, values, role).await
+    users::add(store, values, role).await
 }

@@ -2,20 +2,20 @@
 
 use leanrpc::{Caller, RpcError, rpc_service};
 
-use super::{Checked, caller_user, date_field, page, require_unscoped, required, scope};
-use crate::db::{self, Db};
+use super::{caller_user, date_field, page, require_unscoped, required, scope};
 use crate::model::{Project, ProjectProgress, ProjectUser, ProjectValues};
+use crate::store::{Duplicate, Store};
 
 /// Projects: Leantime's `Projects` service.
 #[derive(Debug, Clone)]
 pub struct Projects {
-    db: Db,
+    store: Store,
 }
 
 impl Projects {
-    /// Serves projects from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves projects from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
     async fn change(
@@ -25,19 +25,9 @@ impl Projects {
         values: ProjectValues,
     ) -> Result<bool, RpcError> {
         let v = normalize(values)?;
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                if let Some(client) = v.client_id
-                    && !db::clients::exists(tx, client)?
-                {
-                    return Ok(Checked::Invalid("clientId", format!("no client {client}")));
-                }
-                match db::projects::patch(tx, &scope, id, &v)? {
-                    true => Ok(Checked::Done(true)),
-                    false => Ok(Checked::Missing),
-                }
-            })
+        self.store
+            .projects()
+            .patch(scope(caller), id, v)
             .await?
             .answer()
     }
@@ -61,7 +51,7 @@ fn normalize(mut v: ProjectValues) -> Result<ProjectValues, RpcError> {
     Ok(v)
 }
 
-#[rpc_service("projects", min_role = "readonly", unknown_params = "ignore")]
+#[rpc_service("projects", min_role = "readonly", unknown_params = "ignore", client)]
 impl Projects {
     /// Creates a project from `values` (`name` required; `clientId` defaults to client 1) and
     /// returns its id. Keys limited to some projects cannot create one.
@@ -70,31 +60,17 @@ impl Projects {
         require_unscoped(caller, "create projects")?;
         let mut v = normalize(values)?;
         v.name = Some(required("values.name", v.name)?);
-        let author = caller_user(&self.db, caller).await?;
-        self.db
-            .write(move |tx| {
-                let client = v.client_id.unwrap_or(1);
-                if !db::clients::exists(tx, client)? {
-                    return Ok(Checked::Invalid(
-                        "values.clientId",
-                        format!("no client {client}"),
-                    ));
-                }
-                let id = db::projects::insert(tx, &v)?;
-                // As Leantime does: the author is the new project's first member.
-                db::projects::add_member(tx, id, author, "")?;
-                Ok(Checked::Done(id))
-            })
-            .await?
-            .answer()
+        let author = caller_user(&self.store, caller).await?;
+        // As Leantime does: the author is the new project's first member.
+        self.store.projects().create(v, author).await?.answer()
     }
 
     /// One project.
     #[rpc(errors(-32002))]
     async fn get_project(&self, caller: &Caller, id: i64) -> Result<Project, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::projects::get(conn, &scope, id))
+        self.store
+            .projects()
+            .get(scope(caller), id)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -106,12 +82,12 @@ impl Projects {
         show_closed_projects: Option<bool>,
         limit: Option<i64>,
     ) -> Result<Vec<Project>, RpcError> {
-        let scope = scope(caller);
         let closed = show_closed_projects.unwrap_or(false);
         let limit = page(limit)?;
         Ok(self
-            .db
-            .read(move |conn| db::projects::list(conn, &scope, closed, None, limit))
+            .store
+            .projects()
+            .list(scope(caller), closed, None, limit)
             .await?)
     }
 
@@ -121,13 +97,14 @@ impl Projects {
         caller: &Caller,
         term: Option<String>,
     ) -> Result<Vec<Project>, RpcError> {
-        let scope = scope(caller);
+        if let Some(term) = &term {
+            super::no_nul("term", term)?;
+        }
         let term = term.filter(|t| !t.trim().is_empty());
         Ok(self
-            .db
-            .read(move |conn| {
-                db::projects::list(conn, &scope, true, term.as_deref(), super::DEFAULT_PAGE)
-            })
+            .store
+            .projects()
+            .list(scope(caller), true, term, super::DEFAULT_PAGE)
             .await?)
     }
 
@@ -165,17 +142,12 @@ impl Projects {
         let project = project_id
             .or(id)
             .ok_or_else(|| RpcError::invalid_param("projectId", "is required"))?;
-        let scope = scope(caller);
         let (found, counts) = self
-            .db
-            .read(
-                move |conn| match db::projects::get(conn, &scope, project)? {
-                    Some(p) => Ok((Some(p), db::tickets::progress(conn, project, None)?)),
-                    None => Ok((None, (0, 0))),
-                },
-            )
-            .await?;
-        let found = found.ok_or_else(RpcError::not_found)?;
+            .store
+            .projects()
+            .progress(scope(caller), project)
+            .await?
+            .ok_or_else(RpcError::not_found)?;
         Ok(ProjectProgress {
             percent: super::tickets::percent(counts),
             estimated_completion_date: None,
@@ -193,15 +165,10 @@ impl Projects {
         project_id: i64,
         team_only: Option<bool>,
     ) -> Result<Vec<ProjectUser>, RpcError> {
-        let scope = scope(caller);
         let team = team_only.unwrap_or(false);
-        self.db
-            .read(move |conn| {
-                if !db::projects::exists(conn, &scope, project_id)? {
-                    return Ok(None);
-                }
-                db::projects::members(conn, project_id, team).map(Some)
-            })
+        self.store
+            .projects()
+            .members(scope(caller), project_id, team)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -215,7 +182,6 @@ impl Projects {
         project_id: i64,
         project_role: Option<String>,
     ) -> Result<bool, RpcError> {
-        let scope = scope(caller);
         let role = project_role.unwrap_or_default();
         if !role.is_empty() && crate::model::users::parse_role(&role).is_none() {
             return Err(RpcError::invalid_param(
@@ -223,17 +189,9 @@ impl Projects {
                 "expected a role name or number",
             ));
         }
-        self.db
-            .write(move |tx| {
-                if !db::projects::exists(tx, &scope, project_id)? {
-                    return Ok(Checked::Missing);
-                }
-                if !db::users::exists(tx, user_id)? {
-                    return Ok(Checked::Invalid("userId", format!("no user {user_id}")));
-                }
-                db::projects::add_member(tx, project_id, user_id, &role)
-                    .map(|()| Checked::Done(true))
-            })
+        self.store
+            .projects()
+            .add_member(scope(caller), project_id, user_id, role)
             .await?
             .answer()
     }
@@ -250,26 +208,9 @@ impl Projects {
         for project in &projects {
             caller.require_project(*project)?;
         }
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                if !db::users::exists(tx, id)? {
-                    return Ok(Checked::Missing);
-                }
-                for project in &projects {
-                    if !db::projects::exists(tx, &scope, *project)? {
-                        return Ok(Checked::Invalid(
-                            "projects",
-                            format!("no project {project}"),
-                        ));
-                    }
-                }
-                db::projects::remove_memberships(tx, &scope, id)?;
-                for project in &projects {
-                    db::projects::add_member(tx, *project, id, "")?;
-                }
-                Ok(Checked::Done(true))
-            })
+        self.store
+            .projects()
+            .set_memberships(scope(caller), id, projects)
             .await?
             .answer()
     }
@@ -280,10 +221,10 @@ impl Projects {
         caller: &Caller,
         user_id: i64,
     ) -> Result<Vec<i64>, RpcError> {
-        let scope = scope(caller);
         Ok(self
-            .db
-            .read(move |conn| db::projects::of_user(conn, &scope, user_id))
+            .store
+            .projects()
+            .of_user(scope(caller), user_id)
             .await?)
     }
 
@@ -304,21 +245,16 @@ impl Projects {
         let name = required("projectName", Some(project_name))?;
         let start = date_field("userStartDate", user_start_date)?.filter(|d| !d.is_empty());
         let members = assign_same_users.unwrap_or(false);
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                if !db::projects::exists(tx, &scope, project_id)? {
-                    return Ok(Checked::Missing);
-                }
-                if !db::clients::exists(tx, client_id)? {
-                    return Ok(Checked::Invalid(
-                        "clientId",
-                        format!("no client {client_id}"),
-                    ));
-                }
-                db::projects::duplicate(tx, project_id, client_id, &name, start.as_deref(), members)
-                    .map(Checked::Done)
-            })
+        let what = Duplicate {
+            from: project_id,
+            client: client_id,
+            name,
+            start,
+            members,
+        };
+        self.store
+            .projects()
+            .duplicate(scope(caller), what)
             .await?
             .answer()
     }
@@ -326,12 +262,7 @@ impl Projects {
     /// Deletes a project with its tickets, milestones, sprints, comments and time entries.
     #[rpc(min_role = "admin", scope = "projects:write", errors(-32002))]
     async fn delete_project(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
-        let scope = scope(caller);
-        match self
-            .db
-            .write(move |tx| db::projects::delete(tx, &scope, id))
-            .await?
-        {
+        match self.store.projects().delete(scope(caller), id).await? {
             true => Ok(true),
             false => Err(RpcError::not_found()),
         }

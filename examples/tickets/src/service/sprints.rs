@@ -2,21 +2,20 @@
 
 use leanrpc::{Caller, RpcError, rpc_service};
 
-use super::{Checked, date_field, page, required, scope};
-use crate::db::sprints::When;
-use crate::db::{self, Db};
+use super::{date_field, page, required, scope};
 use crate::model::{Sprint, SprintParams};
+use crate::store::{Store, When};
 
 /// Sprints: Leantime's `Sprints` service. Reading needs `readonly`, writing `editor`.
 #[derive(Debug, Clone)]
 pub struct Sprints {
-    db: Db,
+    store: Store,
 }
 
 impl Sprints {
-    /// Serves sprints from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves sprints from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
     async fn list(
@@ -31,10 +30,10 @@ impl Sprints {
         {
             return Ok(Vec::new());
         }
-        let scope = scope(caller);
         Ok(self
-            .db
-            .read(move |conn| db::sprints::list(conn, &scope, project, when, limit))
+            .store
+            .sprints()
+            .list(scope(caller), project, when, limit)
             .await?)
     }
 }
@@ -58,9 +57,9 @@ impl Sprints {
     /// One sprint.
     #[rpc(errors(-32002))]
     async fn get_sprint(&self, caller: &Caller, id: i64) -> Result<Sprint, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::sprints::get(conn, &scope, id))
+        self.store
+            .sprints()
+            .get(scope(caller), id)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -128,18 +127,9 @@ impl Sprints {
         caller.require_project(project)?;
         let (start, end) = dates(&params)?;
         let name = required("params.name", params.name)?;
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                if !db::projects::exists(tx, &scope, project)? {
-                    return Ok(Checked::Invalid(
-                        "params.projectId",
-                        "no such project".into(),
-                    ));
-                }
-                db::sprints::insert(tx, project, &name, start.as_deref(), end.as_deref())
-                    .map(Checked::Done)
-            })
+        self.store
+            .sprints()
+            .create(scope(caller), project, name, start, end)
             .await?
             .answer()
     }
@@ -156,19 +146,10 @@ impl Sprints {
             .name
             .map(|n| super::non_empty("params.name", n))
             .transpose()?;
-        let scope = scope(caller);
         match self
-            .db
-            .write(move |tx| {
-                db::sprints::update(
-                    tx,
-                    &scope,
-                    id,
-                    name.as_deref(),
-                    start.as_deref(),
-                    end.as_deref(),
-                )
-            })
+            .store
+            .sprints()
+            .update(scope(caller), id, name, start, end)
             .await?
         {
             true => Ok(true),
@@ -179,12 +160,7 @@ impl Sprints {
     /// Deletes a sprint; its tickets leave it.
     #[rpc(min_role = "manager", scope = "sprints:write", errors(-32002))]
     async fn delete_sprint(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
-        let scope = scope(caller);
-        match self
-            .db
-            .write(move |tx| db::sprints::delete(tx, &scope, id))
-            .await?
-        {
+        match self.store.sprints().delete(scope(caller), id).await? {
             true => Ok(true),
             false => Err(RpcError::not_found()),
         }

@@ -4,15 +4,15 @@ use std::collections::BTreeMap;
 
 use leanrpc::{Caller, RpcError, rpc_service};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Checked, caller_user, date_field, known_user, page, required, scope};
-use crate::db::{self, Db};
+use super::{caller_user, date_field, known_user, page, required, scope};
 use crate::model::tickets::{EFFORTS, MILESTONE, PRIORITIES, STATUSES, TYPES};
 use crate::model::{SearchCriteria, Ticket, TicketValues};
+use crate::store::Store;
 
 /// A status as `getStatusLabels` describes it.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusInfo {
     /// The label.
@@ -50,13 +50,13 @@ fn statuses(kanban_only: bool) -> BTreeMap<String, StatusInfo> {
 /// Tickets: Leantime's `Tickets` service.
 #[derive(Debug, Clone)]
 pub struct Tickets {
-    db: Db,
+    store: Store,
 }
 
 impl Tickets {
-    /// Serves tickets from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves tickets from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
     async fn list(
@@ -75,10 +75,10 @@ impl Tickets {
         {
             return Ok(Vec::new());
         }
-        let scope = scope(caller);
         Ok(self
-            .db
-            .read(move |conn| db::tickets::search(conn, &scope, &criteria, limit))
+            .store
+            .tickets()
+            .search(scope(caller), criteria, limit)
             .await?)
     }
 
@@ -98,21 +98,10 @@ impl Tickets {
             v.kind = Some(MILESTONE.to_owned());
         }
         let v = normalize(v)?;
-        let author = caller_user(&self.db, caller).await?;
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                if !db::projects::exists(tx, &scope, project)? {
-                    return Ok(Checked::Invalid(
-                        "values.projectId",
-                        "no such project".into(),
-                    ));
-                }
-                if let Some((field, why)) = check_refs(tx, project, &v)? {
-                    return Ok(Checked::Invalid(field, why));
-                }
-                db::tickets::insert(tx, project, author, &v).map(Checked::Done)
-            })
+        let author = caller_user(&self.store, caller).await?;
+        self.store
+            .tickets()
+            .create(scope(caller), project, author, v)
             .await?
             .answer()
     }
@@ -124,26 +113,18 @@ impl Tickets {
         values: TicketValues,
     ) -> Result<bool, RpcError> {
         let v = normalize(values)?;
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                let Some((project, _)) = db::tickets::locate(tx, &scope, id)? else {
-                    return Ok(Checked::Missing);
-                };
-                if let Some((field, why)) = check_refs(tx, project, &v)? {
-                    return Ok(Checked::Invalid(field, why));
-                }
-                db::tickets::patch(tx, &scope, id, &v).map(Checked::Done)
-            })
+        self.store
+            .tickets()
+            .patch(scope(caller), id, v)
             .await?
             .answer()
     }
 
     async fn remove(&self, caller: &Caller, id: i64, milestone: bool) -> Result<bool, RpcError> {
-        let scope = scope(caller);
         let deleted = self
-            .db
-            .write(move |tx| db::tickets::delete(tx, &scope, id, milestone))
+            .store
+            .tickets()
+            .delete(scope(caller), id, milestone)
             .await?;
         if deleted {
             Ok(true)
@@ -161,7 +142,7 @@ impl Tickets {
     ) -> Result<Vec<Ticket>, RpcError> {
         let user = match user_id.filter(|u| *u > 0) {
             Some(user) => user,
-            None => match known_user(&self.db, caller).await? {
+            None => match known_user(&self.store, caller).await? {
                 Some(user) => user,
                 None => return Ok(Vec::new()),
             },
@@ -171,12 +152,10 @@ impl Tickets {
         {
             return Ok(Vec::new());
         }
-        let scope = scope(caller);
         Ok(self
-            .db
-            .read(move |conn| {
-                db::tickets::of_user(conn, &scope, user, project, done, super::MAX_PAGE)
-            })
+            .store
+            .tickets()
+            .of_user(scope(caller), user, project, done, super::MAX_PAGE)
             .await?)
     }
 }
@@ -229,45 +208,7 @@ fn normalize(mut v: TicketValues) -> Result<TicketValues, RpcError> {
     Ok(v)
 }
 
-/// Checks that the rows ticket values refer to exist and belong to the ticket's project.
-fn check_refs(
-    conn: &rusqlite::Connection,
-    project: i64,
-    v: &TicketValues,
-) -> Result<Option<(&'static str, String)>, db::DbError> {
-    if let Some(editor) = v.editor_id.filter(|id| *id > 0)
-        && !db::users::exists(conn, editor)?
-    {
-        return Ok(Some(("editorId", format!("no user {editor}"))));
-    }
-    if let Some(milestone) = v.milestone_id.filter(|id| *id > 0)
-        && !db::tickets::is_in_project(conn, milestone, project, true)?
-    {
-        return Ok(Some((
-            "milestoneid",
-            format!("no milestone {milestone} in project {project}"),
-        )));
-    }
-    if let Some(parent) = v.depending_ticket_id.filter(|id| *id > 0)
-        && !db::tickets::is_in_project(conn, parent, project, false)?
-    {
-        return Ok(Some((
-            "dependingTicketId",
-            format!("no ticket {parent} in project {project}"),
-        )));
-    }
-    if let Some(sprint) = v.sprint.filter(|id| *id > 0)
-        && !db::sprints::is_in_project(conn, sprint, project)?
-    {
-        return Ok(Some((
-            "sprint",
-            format!("no sprint {sprint} in project {project}"),
-        )));
-    }
-    Ok(None)
-}
-
-#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore")]
+#[rpc_service("tickets", min_role = "readonly", unknown_params = "ignore", client)]
 impl Tickets {
     /// Leantime's statuses keyed by id: `{"3": {"name": "New", "class", "statusType",
     /// "kanbanCol", "sortKey"}, ...}` (the same for every project here).
@@ -340,9 +281,9 @@ impl Tickets {
     /// One ticket or milestone.
     #[rpc(errors(-32002))]
     async fn get_ticket(&self, caller: &Caller, id: i64) -> Result<Ticket, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::tickets::get(conn, &scope, id))
+        self.store
+            .tickets()
+            .get(scope(caller), id)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -353,10 +294,10 @@ impl Tickets {
         caller: &Caller,
         ticket_id: i64,
     ) -> Result<Vec<Ticket>, RpcError> {
-        let scope = scope(caller);
         Ok(self
-            .db
-            .read(move |conn| db::tickets::subtasks(conn, &scope, ticket_id, super::MAX_PAGE))
+            .store
+            .tickets()
+            .subtasks(scope(caller), ticket_id, super::MAX_PAGE)
             .await?)
     }
 
@@ -469,17 +410,9 @@ impl Tickets {
         id: i64,
         project_id: i64,
     ) -> Result<bool, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                if !db::projects::exists(tx, &scope, project_id)? {
-                    return Ok(Checked::Invalid("projectId", "no such project".into()));
-                }
-                match db::tickets::move_to(tx, &scope, id, project_id)? {
-                    true => Ok(Checked::Done(true)),
-                    false => Ok(Checked::Missing),
-                }
-            })
+        self.store
+            .tickets()
+            .move_to(scope(caller), id, project_id)
             .await?
             .answer()
     }
@@ -499,9 +432,9 @@ impl Tickets {
     /// One milestone.
     #[rpc(errors(-32002))]
     async fn get_milestone(&self, caller: &Caller, id: i64) -> Result<Ticket, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::tickets::get(conn, &scope, id))
+        self.store
+            .tickets()
+            .get(scope(caller), id)
             .await?
             .filter(|t| t.kind == MILESTONE)
             .ok_or_else(RpcError::not_found)
@@ -529,8 +462,9 @@ impl Tickets {
         let scope = scope(caller);
         let all = include_archived.unwrap_or(false);
         Ok(self
-            .db
-            .read(move |conn| db::tickets::milestones(conn, &scope, None, all, super::MAX_PAGE))
+            .store
+            .tickets()
+            .milestones(scope, None, all, super::MAX_PAGE)
             .await?)
     }
 
@@ -541,17 +475,10 @@ impl Tickets {
         caller: &Caller,
         milestone_id: i64,
     ) -> Result<f64, RpcError> {
-        let scope = scope(caller);
         let counts = self
-            .db
-            .read(
-                move |conn| match db::tickets::locate(conn, &scope, milestone_id)? {
-                    Some((project, kind)) if kind == MILESTONE => {
-                        db::tickets::progress(conn, project, Some(milestone_id)).map(Some)
-                    }
-                    _ => Ok(None),
-                },
-            )
+            .store
+            .tickets()
+            .milestone_progress(scope(caller), milestone_id)
             .await?
             .ok_or_else(RpcError::not_found)?;
         Ok(percent(counts))
@@ -567,6 +494,7 @@ impl Tickets {
         project_id: i64,
         user_id: Option<i64>,
     ) -> Result<Vec<Ticket>, RpcError> {
+        super::no_nul("term", &term)?;
         let criteria = SearchCriteria {
             current_project: Some(project_id),
             term: Some(term),

@@ -4,23 +4,22 @@ use std::collections::BTreeMap;
 
 use leanrpc::{Caller, Role, RpcError, rpc_service};
 
-use super::{Checked, caller_user, date_field, known_user, page, scope};
-use crate::db::timesheets::Filter;
-use crate::db::{self, Db};
+use super::{caller_user, date_field, known_user, page, scope};
 use crate::model::timesheets::{KINDS, MAX_HOURS_PER_DAY};
 use crate::model::{HoursByDate, TimeParams, Timesheet};
+use crate::store::{Filter, Store, TimeEntry};
 
 /// Timesheets: Leantime's `Timesheets` service. Reading needs `readonly`, logging time
 /// `editor`; an entry may be deleted by its author, or by a `manager`.
 #[derive(Debug, Clone)]
 pub struct Timesheets {
-    db: Db,
+    store: Store,
 }
 
 impl Timesheets {
-    /// Serves timesheets from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves timesheets from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 
     async fn log(
@@ -49,61 +48,24 @@ impl Timesheets {
                 ),
             ));
         }
-        let day = match date_field("params.date", params.date)?.filter(|d| !d.is_empty()) {
-            Some(date) => format!("{} 00:00:00", &date[..10]),
-            None => String::new(),
+        let day = date_field("params.date", params.date)?
+            .filter(|d| !d.is_empty())
+            .map(|date| format!("{} 00:00:00", &date[..10]));
+        let user = caller_user(&self.store, caller).await?;
+        let entry = TimeEntry {
+            ticket: ticket_id,
+            user,
+            day,
+            kind,
+            hours,
+            description: params.description,
+            replace,
         };
-        let description = params.description;
-        let user = caller_user(&self.db, caller).await?;
-        let scope = scope(caller);
-        self.db
-            .write(move |tx| {
-                let Some((project, _)) = db::tickets::locate(tx, &scope, ticket_id)? else {
-                    return Ok(Checked::Missing);
-                };
-                let day = if day.is_empty() {
-                    tx.query_row("SELECT strftime('%Y-%m-%d 00:00:00', 'now')", [], |r| {
-                        r.get(0)
-                    })?
-                } else {
-                    day
-                };
-                let (id, total) = db::timesheets::log(
-                    tx,
-                    ticket_id,
-                    project,
-                    user,
-                    &day,
-                    &kind,
-                    hours,
-                    description.as_deref(),
-                    replace,
-                )?;
-                if total > MAX_HOURS_PER_DAY {
-                    // Rolled back: the transaction is dropped without a commit.
-                    return Err(db::DbError::Limit);
-                }
-                Ok(Checked::Done(id))
-            })
-            .await
-            .map_err(|e| match e {
-                db::DbError::Limit => RpcError::invalid_param(
-                    "params.hours",
-                    "the entry for this ticket, day and kind would exceed 24 hours",
-                ),
-                other => other.into(),
-            })?
-            .answer()
-    }
-
-    /// Whether `ticket` is visible to the caller.
-    async fn ticket_visible(&self, caller: &Caller, ticket: i64) -> Result<bool, RpcError> {
-        let scope = scope(caller);
-        Ok(self
-            .db
-            .read(move |conn| db::tickets::locate(conn, &scope, ticket))
+        self.store
+            .timesheets()
+            .log(scope(caller), entry)
             .await?
-            .is_some())
+            .answer()
     }
 }
 
@@ -136,17 +98,19 @@ impl Timesheets {
     /// Deletes time entry `id`.
     #[rpc(min_role = "editor", scope = "timesheets:write", errors(-32002))]
     async fn delete_time(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
-        let me = known_user(&self.db, caller).await?;
-        let any = caller.role >= Role::Manager;
-        let scope = scope(caller);
+        // A manager deletes any entry; anyone else only their own (none before they logged).
+        let author = if caller.grant().role >= Role::Manager {
+            None
+        } else {
+            match known_user(&self.store, caller).await? {
+                Some(me) => Some(me),
+                None => return Err(RpcError::not_found()),
+            }
+        };
         let deleted = self
-            .db
-            .write(move |tx| match db::timesheets::get(tx, &scope, id)? {
-                Some(entry) if any || Some(entry.user_id) == me => {
-                    db::timesheets::delete(tx, &scope, id)
-                }
-                _ => Ok(false),
-            })
+            .store
+            .timesheets()
+            .delete(scope(caller), id, author)
             .await?;
         if deleted {
             Ok(true)
@@ -158,9 +122,9 @@ impl Timesheets {
     /// One time entry.
     #[rpc(errors(-32002))]
     async fn get_timesheet(&self, caller: &Caller, id: i64) -> Result<Timesheet, RpcError> {
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::timesheets::get(conn, &scope, id))
+        self.store
+            .timesheets()
+            .get(scope(caller), id)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -180,6 +144,9 @@ impl Timesheets {
         ticket_filter: Option<i64>,
         limit: Option<i64>,
     ) -> Result<Vec<Timesheet>, RpcError> {
+        if let Some(kind) = &kind {
+            super::no_nul("kind", kind)?;
+        }
         let from = date_field("dateFrom", Some(date_from))?.filter(|d| !d.is_empty());
         let to = date_field("dateTo", Some(date_to))?.filter(|d| !d.is_empty());
         let project = project_id.filter(|p| *p > 0);
@@ -201,10 +168,10 @@ impl Timesheets {
             ticket: ticket_filter.filter(|t| *t > 0),
         };
         let limit = page(limit.or(Some(super::MAX_PAGE)))?;
-        let scope = scope(caller);
         Ok(self
-            .db
-            .read(move |conn| db::timesheets::list(conn, &scope, &filter, limit))
+            .store
+            .timesheets()
+            .list(scope(caller), filter, limit)
             .await?)
     }
 
@@ -215,13 +182,11 @@ impl Timesheets {
         caller: &Caller,
         ticket_id: i64,
     ) -> Result<Vec<HoursByDate>, RpcError> {
-        if !self.ticket_visible(caller, ticket_id).await? {
-            return Err(RpcError::not_found());
-        }
-        Ok(self
-            .db
-            .read(move |conn| db::timesheets::by_date(conn, ticket_id))
-            .await?)
+        self.store
+            .timesheets()
+            .by_date(scope(caller), ticket_id)
+            .await?
+            .ok_or_else(RpcError::not_found)
     }
 
     /// Hours logged on ticket `ticketId` in total.
@@ -231,13 +196,11 @@ impl Timesheets {
         caller: &Caller,
         ticket_id: i64,
     ) -> Result<f64, RpcError> {
-        if !self.ticket_visible(caller, ticket_id).await? {
-            return Err(RpcError::not_found());
-        }
-        Ok(self
-            .db
-            .read(move |conn| db::timesheets::sum_for_ticket(conn, ticket_id, None))
-            .await?)
+        self.store
+            .timesheets()
+            .hours(scope(caller), ticket_id, None)
+            .await?
+            .ok_or_else(RpcError::not_found)
     }
 
     /// Hours user `userId` logged on ticket `ticketId`.
@@ -248,13 +211,11 @@ impl Timesheets {
         ticket_id: i64,
         user_id: i64,
     ) -> Result<f64, RpcError> {
-        if !self.ticket_visible(caller, ticket_id).await? {
-            return Err(RpcError::not_found());
-        }
-        Ok(self
-            .db
-            .read(move |conn| db::timesheets::sum_for_ticket(conn, ticket_id, Some(user_id)))
-            .await?)
+        self.store
+            .timesheets()
+            .hours(scope(caller), ticket_id, Some(user_id))
+            .await?
+            .ok_or_else(RpcError::not_found)
     }
 
     /// The kinds of hours: `{"GENERAL_BILLABLE": "General, billable", ...}`.

@@ -2,22 +2,22 @@
 
 use leanrpc::{Caller, RpcError, rpc_service};
 
-use super::{Checked, known_user, page, require_unscoped, required, scope};
-use crate::db::{self, Db};
+use super::{known_user, page, require_unscoped, required, scope};
 use crate::model::users::parse_role;
 use crate::model::{User, UserValues};
+use crate::store::Store;
 
 /// Users: Leantime's `Users` service. Reading needs `readonly`; managing people needs an
 /// `admin` key that is not limited to some projects.
 #[derive(Debug, Clone)]
 pub struct Users {
-    db: Db,
+    store: Store,
 }
 
 impl Users {
-    /// Serves users from `db`.
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// Serves users from `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
     }
 }
 
@@ -57,27 +57,27 @@ impl Users {
     ) -> Result<Vec<User>, RpcError> {
         // The key's own user is listed once it exists; make it exist, so that a client can
         // assign work to the key that asks.
-        let me = Some(super::caller_user(&self.db, caller).await?);
-        let scope = scope(caller);
+        let me = Some(super::caller_user(&self.store, caller).await?);
         let active = active_only.unwrap_or(false);
         let limit = page(limit.or(Some(super::MAX_PAGE)))?;
         Ok(self
-            .db
-            .read(move |conn| db::users::list(conn, &scope, me, active, limit))
+            .store
+            .users()
+            .list(scope(caller), me, active, limit)
             .await?)
     }
 
     /// One user (`id`; the key's own user when not given).
     #[rpc(errors(-32002))]
     async fn get_user(&self, caller: &Caller, id: Option<i64>) -> Result<User, RpcError> {
-        let me = known_user(&self.db, caller).await?;
+        let me = known_user(&self.store, caller).await?;
         let id = match id.or(me) {
             Some(id) => id,
-            None => super::caller_user(&self.db, caller).await?,
+            None => super::caller_user(&self.store, caller).await?,
         };
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::users::get(conn, &scope, me, id))
+        self.store
+            .users()
+            .get(scope(caller), me, id)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -85,10 +85,11 @@ impl Users {
     /// One user by user name (email).
     #[rpc(errors(-32002))]
     async fn get_user_by_email(&self, caller: &Caller, email: String) -> Result<User, RpcError> {
-        let me = known_user(&self.db, caller).await?;
-        let scope = scope(caller);
-        self.db
-            .read(move |conn| db::users::by_username(conn, &scope, me, &email))
+        super::no_nul("email", &email)?;
+        let me = known_user(&self.store, caller).await?;
+        self.store
+            .users()
+            .by_username(scope(caller), me, email)
             .await?
             .ok_or_else(RpcError::not_found)
     }
@@ -102,9 +103,11 @@ impl Users {
         not_user_id: Option<i64>,
     ) -> Result<bool, RpcError> {
         require_unscoped(caller, "look up user names")?;
+        super::no_nul("username", &username)?;
         Ok(self
-            .db
-            .read(move |conn| db::users::username_taken(conn, &username, not_user_id))
+            .store
+            .users()
+            .username_taken(username, not_user_id)
             .await?)
     }
 
@@ -114,14 +117,14 @@ impl Users {
     async fn add_user(&self, caller: &Caller, values: UserValues) -> Result<i64, RpcError> {
         require_unscoped(caller, "manage users")?;
         let role = check(&values)?.unwrap_or(5);
-        if role > crate::model::users::role_number(caller.role) {
+        if role > crate::model::users::role_number(caller.grant().role) {
             return Err(RpcError::forbidden(
                 "a key cannot create a user with a higher role than its own",
             ));
         }
         let mut v = values;
         v.user = Some(required("values.user", v.user)?);
-        add(&self.db, v, role).await
+        add(&self.store, v, role).await
     }
 
     /// Changes the given fields of person `id`.
@@ -133,7 +136,7 @@ impl Users {
         id: i64,
     ) -> Result<bool, RpcError> {
         require_unscoped(caller, "manage users")?;
-        edit(&self.db, caller, id, values).await
+        edit(&self.store, caller, id, values).await
     }
 
     /// Changes the fields given in `params` of person `id`.
@@ -145,7 +148,7 @@ impl Users {
         params: UserValues,
     ) -> Result<bool, RpcError> {
         require_unscoped(caller, "manage users")?;
-        edit(&self.db, caller, id, params).await
+        edit(&self.store, caller, id, params).await
     }
 
     /// Deletes person `id` (their tickets stay, unassigned). An API key's user goes with its
@@ -153,7 +156,7 @@ impl Users {
     #[rpc(min_role = "admin", scope = "users:write", errors(-32002))]
     async fn delete_user(&self, caller: &Caller, id: i64) -> Result<bool, RpcError> {
         require_unscoped(caller, "manage users")?;
-        match self.db.write(move |tx| db::users::delete(tx, id)).await? {
+        match self.store.users().delete(id).await? {
             true => Ok(true),
             false => Err(RpcError::not_found()),
         }
@@ -161,27 +164,13 @@ impl Users {
 }
 
 /// Creates a person; -32005 when the user name is taken. Shared with `tickets users add`.
-pub(crate) async fn add(db: &Db, v: UserValues, role: i64) -> Result<i64, RpcError> {
-    let username = v.user.clone().unwrap_or_default();
-    db.write(move |tx| {
-        if let Some(client) = v.client_id.filter(|c| *c > 0)
-            && !db::clients::exists(tx, client)?
-        {
-            return Ok(Checked::Invalid("clientId", format!("no client {client}")));
-        }
-        if db::users::username_taken(tx, &username, None)? {
-            return Ok(Checked::Done(None));
-        }
-        db::users::insert(tx, &v, role).map(|id| Checked::Done(Some(id)))
-    })
-    .await?
-    .answer()?
-    .ok_or_else(RpcError::already_exists)
+pub(crate) async fn add(store: &Store, v: UserValues, role: i64) -> Result<i64, RpcError> {
+    store.users().create(v, role).await?.answer()
 }
 
-async fn edit(db: &Db, caller: &Caller, id: i64, v: UserValues) -> Result<bool, RpcError> {
+async fn edit(store: &Store, caller: &Caller, id: i64, v: UserValues) -> Result<bool, RpcError> {
     let role = check(&v)?;
-    if role.is_some_and(|r| r > crate::model::users::role_number(caller.role)) {
+    if role.is_some_and(|r| r > crate::model::users::role_number(caller.grant().role)) {
         return Err(RpcError::forbidden(
             "a key cannot give a user a higher role than its own",
         ));
@@ -190,23 +179,5 @@ async fn edit(db: &Db, caller: &Caller, id: i64, v: UserValues) -> Result<bool, 
     if let Some(user) = v.user.take() {
         v.user = Some(super::non_empty("user", user)?);
     }
-    db.write(move |tx| {
-        if let Some(user) = &v.user
-            && db::users::username_taken(tx, user, Some(id))?
-        {
-            return Ok(Checked::Done(None));
-        }
-        if let Some(client) = v.client_id.filter(|c| *c > 0)
-            && !db::clients::exists(tx, client)?
-        {
-            return Ok(Checked::Invalid("clientId", format!("no client {client}")));
-        }
-        match db::users::patch(tx, id, &v, role)? {
-            true => Ok(Checked::Done(Some(true))),
-            false => Ok(Checked::Missing),
-        }
-    })
-    .await?
-    .answer()?
-    .ok_or_else(RpcError::already_exists)
+    store.users().patch(id, v, role).await?.answer()
 }

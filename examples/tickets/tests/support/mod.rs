@@ -1,5 +1,7 @@
 //! Starts the real `tickets` binary on a loopback port with a fresh data directory, and talks to
-//! it over HTTP.
+//! it over HTTP. In a test binary whose name ends in `_postgres` (`tests/api_postgres.rs` runs
+//! `tests/api.rs` again), the server keeps its tickets data in a fresh PostgreSQL database
+//! instead of SQLite, its API keys included.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -12,9 +14,28 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 pub mod cdp;
+pub mod pg;
 pub mod tools;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_tickets");
+
+/// The backend the servers of this test binary keep their data on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite in the data directory.
+    Sqlite,
+    /// A fresh PostgreSQL database per server.
+    Postgres,
+}
+
+/// The backend of this test binary: PostgreSQL when its name ends in `_postgres`.
+pub fn backend() -> Backend {
+    if env!("CARGO_CRATE_NAME").ends_with("_postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
 
 /// A running tickets server; killed on drop.
 pub struct TicketsServer {
@@ -22,6 +43,9 @@ pub struct TicketsServer {
     pub url: String,
     pub data: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    /// The PostgreSQL database holding the tickets data, on that backend (dropped after the
+    /// server is killed).
+    pub database: Option<pg::TestDatabase>,
     /// The owner key printed on first start.
     pub owner: String,
     /// Everything the server wrote to stdout (the one-time key banner).
@@ -32,20 +56,61 @@ pub struct TicketsServer {
 }
 
 impl TicketsServer {
-    /// Starts a server on a fresh data directory.
+    /// Starts a server on a fresh data directory (and, on PostgreSQL, a fresh database).
     pub fn start(args: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().to_owned();
-        Self::start_at(&data, Some(dir), args)
+        let database = (backend() == Backend::Postgres).then(pg::TestDatabase::create);
+        Self::start_on(&data, Some(dir), database, args)
     }
 
     /// Starts a server on `data`, which may already hold data and keys.
     pub fn start_at(data: &Path, dir: Option<tempfile::TempDir>, args: &[&str]) -> Self {
-        let fresh = !data.join("keys.sqlite3").exists();
-        let mut child = Command::new(BIN)
+        Self::start_on(data, dir, None, args)
+    }
+
+    /// Starts one more instance on `database`, which other servers share (it stays the
+    /// caller's); `fresh` when no server has run on it yet (this one prints the owner key).
+    pub fn start_instance(database: &pg::TestDatabase, fresh: bool, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_owned();
+        let mut all = vec!["--database", &database.url];
+        all.extend_from_slice(args);
+        Self::spawn(&data, Some(dir), None, fresh, &all)
+    }
+
+    /// Starts a server on `data` and, when given, `database` (which may already hold data).
+    pub fn start_on(
+        data: &Path,
+        dir: Option<tempfile::TempDir>,
+        database: Option<pg::TestDatabase>,
+        args: &[&str],
+    ) -> Self {
+        let fresh = match &database {
+            Some(database) => !database.served,
+            None => !data.join("keys.sqlite3").exists(),
+        };
+        Self::spawn(data, dir, database, fresh, args)
+    }
+
+    fn spawn(
+        data: &Path,
+        dir: Option<tempfile::TempDir>,
+        database: Option<pg::TestDatabase>,
+        fresh: bool,
+        args: &[&str],
+    ) -> Self {
+        let mut command = Command::new(BIN);
+        command
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
+            .arg(data);
+        let mut database = database;
+        if let Some(database) = &mut database {
+            command.args(["--database", &database.url]);
+            database.served = true;
+        }
+        let mut child = command
             .args(args)
             .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
@@ -81,6 +146,7 @@ impl TicketsServer {
             url,
             data: data.to_owned(),
             _dir: dir,
+            database,
             owner,
             stdout,
             logs,
@@ -88,13 +154,22 @@ impl TicketsServer {
         }
     }
 
-    /// Runs `tickets keys ARGS --data DIR` and returns its stdout.
+    /// The arguments that name this server's store to `tickets users` and `tickets keys`:
+    /// `--data DIR`, or `--database URL` on PostgreSQL.
+    pub fn store_args(&self) -> Vec<std::ffi::OsString> {
+        match &self.database {
+            Some(database) => vec!["--database".into(), database.url.clone().into()],
+            None => vec!["--data".into(), self.data.clone().into()],
+        }
+    }
+
+    /// Runs `tickets keys ARGS --data DIR` (or `--database URL` on PostgreSQL) and returns its
+    /// stdout.
     pub fn keys(&self, args: &[&str]) -> String {
         let output = Command::new(BIN)
             .arg("keys")
             .args(args)
-            .arg("--data")
-            .arg(&self.data)
+            .args(self.store_args())
             .output()
             .expect("run tickets keys");
         assert!(
@@ -168,10 +243,22 @@ impl TicketsServer {
         self.child.wait().expect("wait")
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills the server abruptly (SIGKILL).
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Hands the data directory and the database over (for a restart) and stops this server
+    /// abruptly.
+    pub fn into_stores(mut self) -> (PathBuf, Option<tempfile::TempDir>, Option<pg::TestDatabase>) {
+        self.kill();
+        (self.data.clone(), self._dir.take(), self.database.take())
     }
 
     /// Hands the data directory over (for a restart) and stops this server abruptly.

@@ -6,7 +6,7 @@ struct Svc;
 #[rpc_service("svc")]
 impl Svc {
     fn whoami(&self, #[rpc(name = "who")] caller: &Caller) -> String {
-        caller.key_id.clone()
+        caller.key_id().to_owned()
     }
 }
 

@@ -7,7 +7,7 @@ struct Svc;
 impl Svc {
     #[rpc(project = "caller")]
     fn list(&self, caller: &Caller) -> String {
-        caller.key_id.clone()
+        caller.key_id().to_owned()
     }
 }
 

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The MCP interop suite: the official MCP SDK clients, none written by us, against the tickets
+# server's MCP endpoint (POST /mcp, MCP's Streamable HTTP transport).
+#
+#   python  mcp 2.3.0 (PyPI)                        interop/mcp/python, pinned in requirements.txt
+#   node    @modelcontextprotocol/sdk 1.32.2 (npm)  interop/mcp/node, pinned in package-lock.json
+#
+# Starts `tickets serve` on a free loopback port with a fresh data directory, reads the owner
+# key it prints, creates project 1 with ticket 1, project 2 with ticket 2, and a readonly key
+# limited to project 1. Each client then runs, for each protocol revision it speaks (Python:
+# 2026-07-28 by server/discover and pinned, 2025-11-25, 2025-06-18; node: 2025-11-25,
+# 2025-06-18) and for the owner key (sent as x-api-key) and the readonly key (sent as
+# Authorization: Bearer): list the tools, call getTicket, addTicket (Leantime's `values`
+# shape), a forbidden call and a call with bad arguments. Each case prints
+# `PASS|FAIL <client> <revision> <key> <case>`; the last line is `N passed, M failed`. Exits
+# non-zero on any failure; a client that crashes or reports fewer cases than it must fails.
+#
+# Usage: bash interop/mcp/run.sh
+#   TICKETS_BIN=/path/to/tickets   use this server binary instead of building -p tickets here
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+HERE=$ROOT/interop/mcp
+
+say() { printf '==> mcp: %s\n' "$*"; }
+die() {
+    printf '\nmcp: FATAL: %s\n' "$*" >&2
+    exit 1
+}
+
+command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup) first"
+command -v python3 >/dev/null || die "python3 is missing (interop/run.sh installs it with apt-get)"
+command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are missing (interop/run.sh installs them with apt-get)"
+NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
+[ "$NODE_MAJOR" -ge 20 ] || die "@modelcontextprotocol/sdk 1.32.2 needs node >= 20, found $(node --version)"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "mcp 2.3.0 needs Python >= 3.10, found $(python3 --version)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-mcp.XXXXXX")
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+quiet() {
+    local log=$WORK/step.log
+    if ! "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        die "failed: $*"
+    fi
+}
+
+# --- the clients -----------------------------------------------------------------------------
+
+VENV=$HERE/python/.venv
+STAMP="$(python3 --version) $(sha256sum "$HERE/python/requirements.txt" | cut -d' ' -f1)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ]; then
+    say "python venv in interop/mcp/python/.venv (pip install -r requirements.txt)"
+    rm -rf "$VENV"
+    quiet python3 -m venv "$VENV"
+    quiet "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --no-deps \
+        --require-virtualenv -r "$HERE/python/requirements.txt"
+    quiet "$VENV/bin/python" -m pip check --disable-pip-version-check
+    printf '%s' "$STAMP" >"$VENV/.stamp"
+fi
+
+say "npm ci in interop/mcp/node (@modelcontextprotocol/sdk)"
+(cd "$HERE/node" && quiet npm ci --no-audit --no-fund --loglevel=error)
+
+if [ -n "${TICKETS_BIN:-}" ]; then
+    TICKETS=$TICKETS_BIN
+else
+    say "cargo build -p tickets"
+    cargo build -p tickets --quiet
+    TICKETS=${CARGO_TARGET_DIR:-$ROOT/target}/debug/tickets
+fi
+[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
+
+# --- the server and its data -----------------------------------------------------------------
+
+DATA=$WORK/data
+say "starting $TICKETS serve on a free loopback port, data in a fresh temp dir"
+"$TICKETS" serve --listen 127.0.0.1:0 --data "$DATA" >"$WORK/server.out" 2>"$WORK/server.err" &
+SERVER_PID=$!
+URL=
+OWNER_KEY=
+for _ in $(seq 1 100); do
+    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" | head -n1 || true)
+    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" | tr -d ' ' | head -n1 || true)
+    [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$URL" ] || [ -z "$OWNER_KEY" ]; then
+    cat "$WORK/server.out" "$WORK/server.err" >&2
+    die "the server did not print its URL and owner key"
+fi
+MCP_URL=${URL%/api/jsonrpc}/mcp
+say "MCP endpoint at $MCP_URL"
+
+# One JSON-RPC call with the owner key; prints the result member (compact JSON).
+rpc() {
+    local answer
+    answer=$(curl -sS --max-time 10 "$URL" -H "x-api-key: $OWNER_KEY" \
+        -H 'content-type: application/json' -d "$1") || die "setup call failed: $1"
+    python3 -c 'import json, sys
+answer = json.loads(sys.argv[1])
+if "result" not in answer:
+    sys.exit("setup call answered " + sys.argv[1])
+print(json.dumps(answer["result"], separators=(",", ":")))' "$answer" || die "setup: $1"
+}
+
+HEADLINE="Fix the login page"
+[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP one"}},"id":1}')" = 1 ] || die "project 1 was not created as 1"
+[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP two"}},"id":1}')" = 2 ] || die "project 2 was not created as 2"
+[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$HEADLINE"'"}},"id":1}')" = 1 ] || die "ticket 1 was not created as 1"
+[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":2,"headline":"Not yours"}},"id":1}')" = 2 ] || die "ticket 2 was not created as 2"
+READONLY_KEY=$("$TICKETS" keys create --data "$DATA" --role readonly --project 1 --name mcp-interop | tail -n1)
+[[ "$READONLY_KEY" == lt_* ]] || die "tickets keys create printed no key"
+say "projects 1 and 2, tickets 1 (project 1) and 2 (project 2), a readonly key for project 1"
+
+export MCP_URL MCP_OWNER_KEY=$OWNER_KEY MCP_READONLY_KEY=$READONLY_KEY MCP_TICKET=1 \
+    MCP_HEADLINE=$HEADLINE MCP_FOREIGN_TICKET=2
+
+RESULTS=$WORK/results
+: >"$RESULTS"
+
+# Runs one client; a crash, a hang or a missing case is a failure too.
+run_client() {
+    local client=$1 expected=$2
+    shift 2
+    local out=$WORK/$client.out rc=0
+    say "running $client"
+    timeout 300 "$@" >"$out" 2>"$WORK/$client.err" || rc=$?
+    grep -E '^(PASS|FAIL) ' "$out" | tee -a "$RESULTS" || true
+    local reported
+    reported=$(grep -cE "^(PASS|FAIL) $client " "$out" || true)
+    if [ "$reported" -lt "$expected" ]; then
+        echo "FAIL $client cases: reported $reported of $expected cases" | tee -a "$RESULTS"
+    fi
+    if [ "$rc" != 0 ] && ! grep -q "^FAIL $client " "$out"; then
+        echo "FAIL $client exit: exited with status $rc" | tee -a "$RESULTS"
+    fi
+    if [ "$rc" != 0 ]; then
+        tail -n 20 "$WORK/$client.err" >&2
+    fi
+}
+
+# 7 cases per revision and key: 4 revisions x 2 keys for Python, 2 x 2 for node.
+(cd "$HERE/python" && run_client python 56 "$VENV/bin/python" client.py)
+(cd "$HERE/node" && run_client node 28 node client.js)
+
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "FAIL server alive: the server exited during the run" | tee -a "$RESULTS"
+    tail -n 20 "$WORK/server.err" >&2
+fi
+
+PASSED=$(grep -c '^PASS ' "$RESULTS" || true)
+FAILED=$(grep -c '^FAIL ' "$RESULTS" || true)
+echo
+echo "mcp: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
