@@ -22,7 +22,7 @@ cargo test --workspace
 step "discovery with node and Chromium: the OpenRPC meta-schema and the reference page (fail, never skip, when a tool is missing)"
 cargo test -p tickets --features node-tests,browser-tests --test meta_schema --test reference_page
 
-step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp) and the official MCP SDKs against the tickets server"
+step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp), the official MCP SDKs and the generated TypeScript client against the tickets server"
 bash interop/run.sh
 
 step "load: a short bounded run at 64 and 1,000 connections (the full run: load/README.md)"
