@@ -12,7 +12,8 @@
 #     edge.json (names that are reserved words, quoted, `__proto__`, a method that is also a
 #     namespace, by-position params);
 #   - tsc compiles both with the test programs in src/ (whose `@ts-expect-error` lines check that
-#     wrong params and results do not compile) and emits JavaScript to a temp dir;
+#     wrong params and results do not compile) and the README's example (src/readme.ts, checked
+#     to be what README.md shows; compiled, not run) and emits JavaScript to a temp dir;
 #   - node runs src/edge.test.ts (the runtime against a fake fetch) and src/tickets.test.ts
 #     (against the server: an allowed call, a forbidden write with the readonly key (-32001), a
 #     GET call, a batch, a notification, a bad key).
@@ -130,6 +131,20 @@ if "$TICKETS" typescript --document "$ROOT/crates/leanrpc-typescript/tests/fixtu
     report "PASS typescript generate-edge"
 else
     report "FAIL typescript generate-edge: $(cat "$WORK/generate.err")"
+fi
+
+# The README shows src/readme.ts (after its marker line), which tsc compiles below.
+if python3 - "$ROOT/README.md" "$HERE/src/readme.ts" <<'EOF'
+import sys
+readme, example = (open(p, encoding="utf-8").read() for p in sys.argv[1:])
+body = example.split("// ---- README ----\n", 1)[1]
+block = "<!-- interop/typescript/src/readme.ts -->\n```ts\n" + body + "```\n"
+sys.exit(0 if block in readme else 1)
+EOF
+then
+    report "PASS typescript readme: README.md shows src/readme.ts"
+else
+    report "FAIL typescript readme: README.md's TypeScript example differs from src/readme.ts"
 fi
 
 # The strict settings of tsconfig.json, with --strict said again on the command line, emitting

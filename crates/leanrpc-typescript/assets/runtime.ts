@@ -1,23 +1,23 @@
 // ---- runtime: the transport, errors and batches (the same in every generated client) ----
 
-/** How a client reaches the server. */
+/** How a client reaches the server (`undefined` means the default, so `process.env.KEY` fits `apiKey`). */
 export interface RpcClientOptions {
   /** The JSON-RPC endpoint, e.g. `http://127.0.0.1:8080/api/jsonrpc`. */
   url: string;
   /** The API key, sent as the `x-api-key` header. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Milliseconds to wait for each answer before failing with an `RpcTransportError` (default 30000; 0 waits forever). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * `"POST"` (the default) sends each call as a JSON body; `"GET"` sends it in the query string
    * (`method`, `jsonrpc`, `id`, and `params` as base64 JSON), as Leantime reads it. Batches are
    * always POSTed.
    */
-  method?: "POST" | "GET";
+  method?: "POST" | "GET" | undefined;
   /** More headers for every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** The `fetch` to send with (default: the global `fetch`). */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /** An error the server answered: a JSON-RPC error object, with its code, message and data. */
