@@ -33,11 +33,16 @@ pub(crate) fn module(document: &Document<'_>, options: &Options) -> Result<Strin
     Ok(out)
 }
 
+/// `text` on one line: JavaScript ends a `//` comment at any of these four.
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r', '\u{2028}', '\u{2029}'], " ")
+}
+
 fn header(document: &Document<'_>, options: &Options, out: &mut String) {
-    let title = document.title.unwrap_or("an API");
+    let title = one_line(document.title.unwrap_or("an API"));
     let version = document
         .version
-        .map(|v| format!(" {v}"))
+        .map(|v| format!(" {}", one_line(v)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
@@ -52,7 +57,7 @@ fn header(document: &Document<'_>, options: &Options, out: &mut String) {
         document.schemas.len()
     );
     if let Some(source) = &options.source {
-        let _ = writeln!(out, "// Source: {}", source.replace(['\n', '\r'], " "));
+        let _ = writeln!(out, "// Source: {}", one_line(source));
     }
 }
 
@@ -206,7 +211,7 @@ fn client(document: &Document<'_>, options: &Options, out: &mut String) {
     }
     out.push_str("];\n\n");
     let class = &options.class_name;
-    let title = document.title.unwrap_or("the API");
+    let title = one_line(document.title.unwrap_or("the API"));
     let example = document
         .methods
         .first()

@@ -225,3 +225,18 @@ fn an_empty_document_still_makes_a_client() {
     assert!(module.contains("export interface RpcMethods {\n}"));
     assert!(module.contains("const RPC_METHODS: readonly RpcMethodInfo[] = [\n];"));
 }
+
+#[test]
+fn line_breaks_in_the_title_or_source_cannot_end_the_header_comment() {
+    let document = json!({
+        "openrpc": "1.3.2",
+        "info": {"title": "Two\nlines\u{2028}and more", "version": "1\r2"},
+        "methods": []
+    });
+    let module = generate(&document, &Options::default().source("a\u{2029}b")).unwrap();
+    let header: Vec<&str> = module.lines().take(3).collect();
+    assert!(header.iter().all(|l| l.starts_with("// ")), "{header:?}");
+    assert!(header[0].starts_with("// A typed client of Two lines and more 1 2, generated"));
+    assert_eq!(header[2], "// Source: a b");
+    assert!(!module.contains('\u{2028}') && !module.contains('\u{2029}'));
+}
