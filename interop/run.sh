@@ -12,6 +12,9 @@
 #   mcp-sdk the official MCP SDKs (Python mcp 2.3.0, TypeScript @modelcontextprotocol/sdk
 #           1.32.2) against the server's own MCP endpoint, on its own fresh server
 #           (interop/mcp/run.sh)
+#   ts      the TypeScript client leanrpc-typescript generates from the live rpc.discover
+#           document, compiled with tsc --strict (typescript 5.9.3) and run with node, on its own
+#           fresh server (interop/typescript/run.sh)
 #
 # Builds `tickets`, starts it on a free loopback port with a fresh data directory, reads the
 # owner key it prints, creates project 1 with tickets 1..9, mints an editor key for project 1,
@@ -244,6 +247,7 @@ run_client rust-jsonrpsee 4 "$JSONRPSEE_CLIENT"
 TICKETS_BIN=$TICKETS bash "$INTEROP/leantime-mcp/run.sh" && report "PASS leantime-mcp suite" || report "FAIL leantime-mcp suite: see its table above"
 TICKETS_BIN=$TICKETS bash "$INTEROP/metrics/run.sh" && report "PASS metrics suite" || report "FAIL metrics suite: see its lines above"
 TICKETS_BIN=$TICKETS bash "$INTEROP/mcp/run.sh" && report "PASS mcp-sdk suite" || report "FAIL mcp-sdk suite: see its lines above"
+TICKETS_BIN=$TICKETS bash "$INTEROP/typescript/run.sh" && report "PASS typescript suite" || report "FAIL typescript suite: see its lines above"
 
 # Ticket 9 was only read: it must still be exactly what the seeds saw.
 curl_case ticket9-unchanged '{"jsonrpc":"2.0","result":'"$TICKET9_JSON"',"id":1}' \

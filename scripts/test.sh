@@ -27,7 +27,7 @@ cargo test -p tickets --features node-tests,browser-tests --test meta_schema --t
 step "telemetry with its features: spans through the OpenTelemetry SDK's in-memory exporter, OTLP export to a loopback collector"
 cargo test -p leanrpc-telemetry --features otlp
 
-step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp) and the official MCP SDKs against the tickets server"
+step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp), the official MCP SDKs and the generated TypeScript client against the tickets server"
 bash interop/run.sh
 
 step "load: a short bounded run at 64 and 1,000 connections (the full run: load/README.md)"

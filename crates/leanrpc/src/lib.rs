@@ -83,6 +83,12 @@ pub mod __private;
 #[cfg(feature = "client")]
 pub use leanrpc_client as client;
 
+/// Typed TypeScript clients: the [`leanrpc-typescript`](leanrpc_typescript) crate, behind the
+/// `typescript` feature. [`generate`](typescript::generate) turns a server's OpenRPC document
+/// (`rpc.discover`, or `server.api().openrpc(None)`) into one self-contained `.ts` module.
+#[cfg(feature = "typescript")]
+pub use leanrpc_typescript as typescript;
+
 /// Passes the client `#[rpc_service(..., client)]` generates through when the `client`
 /// feature is on.
 #[cfg(feature = "client")]

@@ -16,6 +16,7 @@ pub mod model;
 pub mod pg;
 pub mod service;
 pub mod store;
+pub mod typescript;
 pub mod users;
 
 use std::path::{Path, PathBuf};

@@ -4,7 +4,8 @@
 //! API keys and `tickets users ...` people in the same data directory (or, with
 //! `--database postgres://...`, the same database, tickets and keys alike), also while the
 //! server runs.
-//! `tickets call ...` calls a running server with the generated Rust client.
+//! `tickets call ...` calls a running server with the generated Rust client;
+//! `tickets typescript ...` writes a typed TypeScript client of it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -54,6 +55,9 @@ enum Command {
                             [--params JSON], e.g. tickets call tickets.getAll --param limit=5"
     )]
     Call(tickets::call::CallArgs),
+    /// Write a typed TypeScript client of a running server, from its live rpc.discover document:
+    /// `tickets typescript --out tickets-client.ts` (key in TICKETS_API_KEY).
+    Typescript(tickets::typescript::TypescriptArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -146,6 +150,9 @@ async fn main() -> std::process::ExitCode {
             command,
         } => users(data, database, command).await,
         Command::Call(args) => tickets::call::run(args, &mut std::io::stdout().lock()).await,
+        Command::Typescript(args) => {
+            tickets::typescript::run(args, &mut std::io::stdout().lock()).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -284,3 +284,85 @@ async fn tickets_call_reports_errors_and_fails() {
     // The key never shows in what the command prints.
     assert!(!err.contains(&server.owner), "{err}");
 }
+
+/// Runs `tickets typescript ARGS` against `server` with `key` in the environment.
+fn typescript(server: &TicketsServer, key: Option<&str>, args: &[&str]) -> (bool, String, String) {
+    let mut command = Command::new(BIN);
+    command
+        .arg("typescript")
+        .args(args)
+        .env("TICKETS_URL", &server.url)
+        .env_remove("TICKETS_API_KEY");
+    if let Some(key) = key {
+        command.env("TICKETS_API_KEY", key);
+    }
+    let output = command.output().expect("run tickets typescript");
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+// Compiling and running the module is interop/typescript/run.sh's job (it needs node and tsc);
+// this checks what `tickets typescript` writes from the live document, per key.
+#[tokio::test]
+async fn tickets_typescript_writes_a_client_of_what_the_key_may_call() {
+    let server = TicketsServer::start(&[]);
+    let (ok, owner, err) = typescript(&server, Some(&server.owner), &[]);
+    assert!(ok, "{err}");
+    assert!(
+        owner.starts_with("// A typed client of Leantime-style tickets API"),
+        "{}",
+        &owner[..300]
+    );
+    assert!(owner.contains(&format!("// Source: rpc.discover at {}\n", server.url)));
+    assert!(owner.contains("export class TicketsClient extends RpcClientCore {"));
+    assert!(owner.contains("        getTicket: RpcFn<K, \"leantime.rpc.tickets.getTicket\">;\n"));
+    assert!(owner.contains("        addTicket: RpcFn<K, \"leantime.rpc.tickets.addTicket\">;\n"));
+    assert!(owner.contains("  \"leantime.rpc.tickets.getTicket\": {\n    params: {\n      id: number;\n    };\n    optional: false;\n    result: Ticket;\n  };"));
+    assert!(owner.contains("\nexport type Ticket = {\n"));
+
+    // A readonly key's document has no write method, and so neither has its client.
+    let readonly = server.create_key(&["--role", "readonly"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client.ts");
+    let out_arg = out.to_str().unwrap();
+    let (ok, stdout, err) = typescript(
+        &server,
+        Some(&readonly),
+        &["--class", "ReadClient", "--out", out_arg],
+    );
+    assert!(ok && stdout.is_empty(), "{err}");
+    let module = std::fs::read_to_string(&out).unwrap();
+    assert!(module.contains("export class ReadClient extends RpcClientCore {"));
+    assert!(module.contains("getTicket: RpcFn<K, \"leantime.rpc.tickets.getTicket\">;"));
+    assert!(
+        !module.contains("addTicket"),
+        "a write method for a readonly key"
+    );
+
+    // A saved answer gives the same module, but for its header's source line.
+    let saved = dir.path().join("openrpc.json");
+    let document = support::discover(&server, &server.owner).await;
+    let answer = serde_json::json!({"jsonrpc": "2.0", "result": document, "id": 1});
+    std::fs::write(&saved, answer.to_string()).unwrap();
+    let (ok, from_file, err) = typescript(&server, None, &["--document", saved.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let body = |module: &str| module.split_once("\n\n").unwrap().1.to_owned();
+    assert_eq!(body(&from_file), body(&owner));
+
+    // No key: the server lists nothing and says so.
+    let (ok, _, err) = typescript(&server, None, &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("rpc.discover at") && err.contains("-32001"),
+        "{err}"
+    );
+    let (ok, _, err) = typescript(&server, Some(&server.owner), &["--class", "my-client"]);
+    assert!(!ok);
+    assert!(
+        err.contains("`my-client` is not a usable TypeScript identifier"),
+        "{err}"
+    );
+}
