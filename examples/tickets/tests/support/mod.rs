@@ -52,6 +52,9 @@ pub struct TicketsServer {
     /// Everything the server logged (stderr).
     pub logs: Arc<Mutex<String>>,
     pub client: reqwest::Client,
+    /// The threads copying stdout and stderr, joined once the process is gone (so that
+    /// [`stdout`](Self::stdout) and [`logs`](Self::logs) are then complete).
+    drains: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl TicketsServer {
@@ -119,8 +122,10 @@ impl TicketsServer {
         let stdout = Arc::new(Mutex::new(String::new()));
         let logs = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
-        drain(child.stdout.take().unwrap(), Arc::clone(&stdout), None);
-        drain(child.stderr.take().unwrap(), Arc::clone(&logs), Some(tx));
+        let drains = vec![
+            drain(child.stdout.take().unwrap(), Arc::clone(&stdout), None),
+            drain(child.stderr.take().unwrap(), Arc::clone(&logs), Some(tx)),
+        ];
         let url = rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the server logs its address");
@@ -150,6 +155,7 @@ impl TicketsServer {
             stdout,
             logs,
             client: reqwest::Client::new(),
+            drains,
         }
     }
 
@@ -232,14 +238,19 @@ impl TicketsServer {
             .unwrap_or_else(|| panic!("{method} {params}: expected an error, got {answer}"))
     }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status; [`stdout`](Self::stdout) and
+    /// [`logs`](Self::logs) then hold everything the process wrote.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         Command::new("kill")
             .args(["-TERM", &pid])
             .status()
             .expect("kill -TERM");
-        self.child.wait().expect("wait")
+        let status = self.child.wait().expect("wait");
+        for drain in self.drains.drain(..) {
+            drain.join().expect("an output reader");
+        }
+        status
     }
 
     /// The server's process id.
@@ -273,12 +284,13 @@ impl Drop for TicketsServer {
     }
 }
 
-/// Copies a child's output into `sink`; the first "listening on URL" goes to `url`.
+/// Copies a child's output into `sink` until it closes; the first "listening on URL" goes to
+/// `url`.
 fn drain(
     stream: impl Read + Send + 'static,
     sink: Arc<Mutex<String>>,
     url: Option<mpsc::Sender<String>>,
-) {
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
             if let (Some(tx), Some(at)) = (&url, line.find("listening on http://")) {
@@ -289,7 +301,7 @@ fn drain(
             sink.push_str(&line);
             sink.push('\n');
         }
-    });
+    })
 }
 
 /// Creates project `name` and returns its id.
