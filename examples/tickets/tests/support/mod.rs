@@ -365,6 +365,46 @@ impl TicketsServer {
     }
 }
 
+impl TicketsServer {
+    /// Everything this server's stores hold, as (what, bytes) pairs: each file of the data
+    /// directory and, on PostgreSQL, each table of its database as text (every row as
+    /// `row::text`). For tests that look for what must never be stored, such as a secret.
+    pub fn stored(&self) -> Vec<(String, Vec<u8>)> {
+        let mut stored: Vec<(String, Vec<u8>)> = std::fs::read_dir(&self.data)
+            .expect("the data directory")
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                (path.display().to_string(), std::fs::read(&path).unwrap())
+            })
+            .collect();
+        if let Some(database) = &self.database {
+            stored.extend(
+                pg::tables_as_text(&database.url)
+                    .into_iter()
+                    .map(|(table, text)| (format!("table {table}"), text.into_bytes())),
+            );
+        }
+        stored
+    }
+}
+
+/// Whether `bytes` hold `text`.
+pub fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+/// The tickets app built in process on this test binary's backend: SQLite in `dir`, or a fresh
+/// PostgreSQL database (returned too: the app's data lives as long as it does).
+pub async fn open_app(dir: &Path) -> (tickets::App, Option<pg::TestDatabase>) {
+    let mut options = tickets::Options::new(dir);
+    let database = (backend() == Backend::Postgres).then(pg::TestDatabase::create);
+    options.database = database.as_ref().map(|d| d.url.clone());
+    let app = tickets::App::connect(&options)
+        .await
+        .expect("open the tickets app");
+    (app, database)
+}
+
 /// The `rpc.discover` document as `key` sees it (the call's `result`).
 pub async fn discover(server: &TicketsServer, key: &str) -> Value {
     let body = r#"{"jsonrpc":"2.0","method":"rpc.discover","id":1}"#;
