@@ -3,7 +3,8 @@
 # over HTTP, trybuild UI, property; the tickets example on SQLite and on PostgreSQL), the
 # discovery suites that need node and headless Chromium
 # (features `node-tests` and `browser-tests` of the tickets example), the real-client interop
-# suite, a short bounded load run, and each fuzz target briefly. Installs what they need first.
+# suite (on SQLite, then on PostgreSQL), a short bounded load run, and each fuzz target
+# briefly. Installs what they need first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,9 @@ cargo test -p tickets --features node-tests,browser-tests --test meta_schema --t
 
 step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp) and the official MCP SDKs against the tickets server"
 bash interop/run.sh
+
+step "interop again, every server on a fresh PostgreSQL database (about 35 s more)"
+INTEROP_POSTGRES=$LEANRPC_TEST_POSTGRES bash interop/run.sh
 
 step "load: a short bounded run at 64 and 1,000 connections (the full run: load/README.md)"
 bash load/run.sh --quick
