@@ -23,7 +23,13 @@
 # Exits non-zero on any failure. A missing interpreter is installed with apt-get or the run
 # fails loudly: no client is ever skipped.
 #
+# With INTEROP_POSTGRES=postgres://USER@HOST:PORT/DB every server (this one and those of the MCP
+# suites) keeps its data and keys in a fresh PostgreSQL database made on that server with psql
+# (postgresql-client, installed when missing) and dropped at the end; see interop/store.sh.
+# scripts/test.sh runs the suite both ways.
+#
 # Usage: bash interop/run.sh        (from anywhere; honours CARGO_TARGET_DIR)
+#        INTEROP_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres bash interop/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -57,17 +63,23 @@ command -v python3 >/dev/null || apt_install python3 python3-venv
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     apt_install nodejs npm
 fi
+if [ -n "${INTEROP_POSTGRES:-}" ] && ! command -v psql >/dev/null; then
+    apt_install postgresql-client
+fi
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "jayson 5.0.0 needs node >= 20, found $(node --version): install a newer node"
 say "using $(python3 --version), node $(node --version), npm $(npm --version), $(cargo --version)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-interop.XXXXXX")
 SERVER_PID=
+# shellcheck source=store.sh
+source "$INTEROP/store.sh"
 cleanup() {
     if [ -n "$SERVER_PID" ]; then
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    interop_store_cleanup
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -117,15 +129,15 @@ say "npm ci in interop/node (jayson)"
 
 # --- the server ----------------------------------------------------------------------------
 
-DATA=$WORK/data
-say "starting tickets on a free loopback port, data in a fresh temp dir"
-"$TICKETS" serve --listen 127.0.0.1:0 --data "$DATA" >"$WORK/server.out" 2>"$WORK/server.err" &
+interop_store "$WORK/data"
+say "starting tickets on a free loopback port, $STORE_SAYS"
+"$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 URL=
 OWNER_KEY=
 for _ in $(seq 1 100); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" | head -n1 || true)
-    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" | tr -d ' ' | head -n1 || true)
+    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" 2>/dev/null | head -n1 || true)
+    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" 2>/dev/null | tr -d ' ' | head -n1 || true)
     [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
@@ -183,7 +195,7 @@ print(json.dumps(t, separators=(",", ":"), ensure_ascii=False))' "$TICKET9_HEADL
     || die "ticket 9 is not what was created"
 
 # The clients use an editor key limited to project 1, minted while the server runs.
-EDITOR_KEY=$("$TICKETS" keys create --data "$DATA" --role editor --project 1 --name interop | tail -n1)
+EDITOR_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role editor --project 1 --name interop | tail -n1)
 [[ "$EDITOR_KEY" == lt_* ]] || die "tickets keys create printed no key"
 say "project 1, tickets 1..9 and an editor key for project 1 are ready"
 

@@ -4,8 +4,8 @@
 # discovery suites that need node and headless Chromium (features `node-tests` and
 # `browser-tests` of the tickets example: also CORS and the reference page's console),
 # leanrpc-telemetry's OpenTelemetry tests (feature `otlp`), the real-client interop suite (with
-# the metrics suite), a short bounded load run, and each fuzz target briefly. Installs what they
-# need first.
+# the metrics and TypeScript suites; on SQLite, then on PostgreSQL), a short bounded load run,
+# and each fuzz target briefly. Installs what they need first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,9 @@ cargo test -p leanrpc-telemetry --features otlp
 
 step "interop: real JSON-RPC clients (Python, Node, Rust, curl, leantime-mcp), the official MCP SDKs and the generated TypeScript client against the tickets server"
 bash interop/run.sh
+
+step "interop again, every server on a fresh PostgreSQL database (about 35 s more)"
+INTEROP_POSTGRES=$LEANRPC_TEST_POSTGRES bash interop/run.sh
 
 step "load: a short bounded run at 64 and 1,000 connections (the full run: load/README.md)"
 bash load/run.sh --quick

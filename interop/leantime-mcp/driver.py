@@ -31,7 +31,11 @@ import urllib.request
 
 LEANTMCP = os.environ["LEANTMCP"]
 TICKETS = os.environ["TICKETS"]
-TICKETS_DATA = os.environ["TICKETS_DATA"]
+# How `tickets keys` names the server's store: its data dir, or its database on PostgreSQL.
+if os.environ.get("TICKETS_DATABASE"):
+    TICKETS_STORE = ["--database", os.environ["TICKETS_DATABASE"]]
+else:
+    TICKETS_STORE = ["--data", os.environ["TICKETS_DATA"]]
 BASE_URL = os.environ["LEANTIME_BASE_URL"]
 OWNER_KEY = os.environ["LEANTIME_OWNER_KEY"]
 HOME = os.environ["LEANTIME_MCP_HOME"]
@@ -725,7 +729,7 @@ def scoped(url, owner):
     pid, other, other_ticket = STATE.get("project"), STATE.get("other"), STATE.get("other_ticket")
     key = None
     if pid:
-        made = subprocess.run([TICKETS, "keys", "create", "--data", TICKETS_DATA, "--role", "editor",
+        made = subprocess.run([TICKETS, "keys", "create", *TICKETS_STORE, "--role", "editor",
                                "--project", pid, "--name", "leantime-mcp-scoped"],
                               capture_output=True, text=True, timeout=60, check=False)
         last = (made.stdout.strip().splitlines() or [""])[-1]

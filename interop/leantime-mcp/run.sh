@@ -20,6 +20,8 @@
 #   LEANTIME_MCP_DIRECT=1          connect leantmcp straight to the server; by default it goes
 #                                  through the driver's recording proxy, which forwards bytes
 #                                  unchanged and prints the JSON-RPC exchanges of failed cases
+#   INTEROP_POSTGRES=URL           each server keeps its data in a fresh PostgreSQL database on
+#                                  that server (see interop/store.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -66,8 +68,12 @@ stop_server() {
         SERVER_PID=
     fi
 }
+# shellcheck source=../store.sh
+source "$ROOT/interop/store.sh"
+
 cleanup() {
     stop_server
+    interop_store_cleanup
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -79,8 +85,9 @@ run_pass() {
     shift
     local dir=$WORK/$label rc=0 url= key=
     mkdir -p "$dir/home"
-    say "pass $label: starting $TICKETS serve $* on a free loopback port, data in a fresh temp dir"
-    "$TICKETS" serve --listen 127.0.0.1:0 --data "$dir/data" "$@" >"$dir/server.out" 2>"$dir/server.err" &
+    interop_store "$dir/data"
+    say "pass $label: starting $TICKETS serve $* on a free loopback port, $STORE_SAYS"
+    "$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" "$@" >"$dir/server.out" 2>"$dir/server.err" &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
         url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$dir/server.out" 2>/dev/null | head -n1 || true)
@@ -101,7 +108,8 @@ run_pass() {
     # HOME is a temp dir so nothing of the machine's own configuration is read or written.
     LEANTMCP=$LEANTMCP LEANTIME_BASE_URL=${url%/api/jsonrpc} LEANTIME_OWNER_KEY=$key \
         LEANTIME_MCP_HOME=$dir/home LEANTMCP_STDERR=$dir/leantmcp.err LEANTIME_MCP_LABEL=$label \
-        TICKETS=$TICKETS TICKETS_DATA=$dir/data LEANTIME_MCP_WRAPPED=$WRAPPED \
+        TICKETS=$TICKETS TICKETS_DATA=$dir/data TICKETS_DATABASE=$STORE_DATABASE \
+        LEANTIME_MCP_WRAPPED=$WRAPPED \
         timeout 600 python3 "$HERE/driver.py" >"$WORK/$label.out" || rc=$?
     cat "$WORK/$label.out"
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -17,6 +17,8 @@
 #
 # Usage: bash interop/mcp/run.sh
 #   TICKETS_BIN=/path/to/tickets   use this server binary instead of building -p tickets here
+#   INTEROP_POSTGRES=URL           the server keeps its data in a fresh PostgreSQL database on
+#                                  that server (see interop/store.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -37,11 +39,15 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "mcp 2.3.0 
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-mcp.XXXXXX")
 SERVER_PID=
+# shellcheck source=../store.sh
+source "$ROOT/interop/store.sh"
+
 cleanup() {
     if [ -n "$SERVER_PID" ]; then
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    interop_store_cleanup
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -82,9 +88,9 @@ fi
 
 # --- the server and its data -----------------------------------------------------------------
 
-DATA=$WORK/data
-say "starting $TICKETS serve on a free loopback port, data in a fresh temp dir"
-"$TICKETS" serve --listen 127.0.0.1:0 --data "$DATA" >"$WORK/server.out" 2>"$WORK/server.err" &
+interop_store "$WORK/data"
+say "starting $TICKETS serve on a free loopback port, $STORE_SAYS"
+"$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 URL=
 OWNER_KEY=
@@ -119,7 +125,7 @@ HEADLINE="Fix the login page"
 [ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP two"}},"id":1}')" = 2 ] || die "project 2 was not created as 2"
 [ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$HEADLINE"'"}},"id":1}')" = 1 ] || die "ticket 1 was not created as 1"
 [ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":2,"headline":"Not yours"}},"id":1}')" = 2 ] || die "ticket 2 was not created as 2"
-READONLY_KEY=$("$TICKETS" keys create --data "$DATA" --role readonly --project 1 --name mcp-interop | tail -n1)
+READONLY_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --project 1 --name mcp-interop | tail -n1)
 [[ "$READONLY_KEY" == lt_* ]] || die "tickets keys create printed no key"
 say "projects 1 and 2, tickets 1 (project 1) and 2 (project 2), a readonly key for project 1"
 

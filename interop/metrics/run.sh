@@ -41,9 +41,12 @@ cleanup() {
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    ! declare -F interop_store_cleanup >/dev/null || interop_store_cleanup
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=../store.sh
+source "$ROOT/interop/store.sh"
 
 VENV=$HERE/.venv
 STAMP="$(python3 --version) $(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
@@ -61,8 +64,9 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STA
 fi
 
 DATA=$WORK/data
-say "starting tickets with --metrics-listen on free loopback ports, data in a fresh temp dir"
-"$TICKETS" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --rate-limit 300 --data "$DATA" \
+interop_store "$DATA"
+say "starting tickets with --metrics-listen on free loopback ports, $STORE_SAYS"
+"$TICKETS" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --rate-limit 300 "${STORE_ARGS[@]}" \
     >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 URL= METRICS= OWNER_KEY=
@@ -78,8 +82,8 @@ if [ -z "$URL" ] || [ -z "$METRICS" ] || [ -z "$OWNER_KEY" ]; then
     cat "$WORK/server.out" "$WORK/server.err" >&2
     die "the server did not print its URL, its metrics URL and an owner key"
 fi
-READONLY_KEY=$("$TICKETS" keys create --data "$DATA" --role readonly --name metrics-readonly | tail -n1)
-SPARE_KEY=$("$TICKETS" keys create --data "$DATA" --role readonly --name metrics-spare | tail -n1)
+READONLY_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --name metrics-readonly | tail -n1)
+SPARE_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --name metrics-spare | tail -n1)
 [[ "$READONLY_KEY" == lt_* && "$SPARE_KEY" == lt_* ]] || die "tickets keys create printed no key"
 say "API at $URL, metrics at $METRICS"
 

@@ -47,9 +47,12 @@ cleanup() {
         kill "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
+    ! declare -F interop_store_cleanup >/dev/null || interop_store_cleanup
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+# shellcheck source=../store.sh
+source "$ROOT/interop/store.sh"
 
 quiet() {
     local log=$WORK/step.log
@@ -76,8 +79,9 @@ fi
 # --- the server and its data -----------------------------------------------------------------
 
 DATA=$WORK/data
-say "starting $TICKETS serve on a free loopback port, data in a fresh temp dir"
-"$TICKETS" serve --listen 127.0.0.1:0 --data "$DATA" --no-mcp >"$WORK/server.out" 2>"$WORK/server.err" &
+interop_store "$DATA"
+say "starting $TICKETS serve on a free loopback port, $STORE_SAYS"
+"$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" --no-mcp >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 URL=
 OWNER_KEY=
@@ -98,7 +102,7 @@ answer=$(curl -sS --max-time 10 "$URL" -H "x-api-key: $OWNER_KEY" -H 'content-ty
     -d '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"TypeScript"}},"id":1}') \
     || die "addProject failed"
 [ "$answer" = '{"jsonrpc":"2.0","result":1,"id":1}' ] || die "project 1 was not created as 1: $answer"
-READONLY_KEY=$("$TICKETS" keys create --data "$DATA" --role readonly --project 1 --name typescript-interop | tail -n1)
+READONLY_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --project 1 --name typescript-interop | tail -n1)
 [[ "$READONLY_KEY" == lt_* ]] || die "tickets keys create printed no key"
 say "project 1 and a readonly key for project 1 are ready"
 

@@ -160,6 +160,8 @@ checks! {
         "concurrent inserts all land, and of one id exactly one succeeds",
     concurrent_updates_lose_nothing:
         "concurrent revoke, expire and touch_many of one key keep the first, earliest and latest",
+    the_first_key_is_inserted_once:
+        "of concurrent insert_if_empty calls on an empty store exactly one inserts; none after",
     debug_never_shows_a_digest:
         "the store's Debug output shows no stored digest",
 }
@@ -711,6 +713,52 @@ async fn concurrent_inserts_are_atomic(
         "concurrent inserts of one id (the one that succeeded is kept)",
     )
     .await
+}
+
+async fn the_first_key_is_inserted_once(
+    store: &dyn KeyStore,
+    _: &(dyn Debug + Sync),
+) -> Result<(), String> {
+    // Reads first, as many at once, so that a pooled store has its connections open and the
+    // calls below overlap rather than queue behind the first connection made.
+    for listed in join_all((0..16).map(|_| store.list())).await {
+        listed.map_err(failed("list"))?;
+    }
+    // Sixteen first keys, each with its own id, offered at once to an empty store.
+    let firsts: Vec<StoredKey> = (0..16).map(|i| key(&format!("First{i:07}"), i)).collect();
+    let results = join_all(firsts.iter().map(|k| store.insert_if_empty(k.clone()))).await;
+    let mut winners = Vec::new();
+    for (first, result) in firsts.iter().zip(results) {
+        if result.map_err(failed(&format!("insert_if_empty of {:?}", first.key_id)))? {
+            winners.push(first);
+        }
+    }
+    let [winner] = winners.as_slice() else {
+        return Err(format!(
+            "{} of 16 concurrent insert_if_empty calls on an empty store inserted; exactly one \
+             must",
+            winners.len()
+        ));
+    };
+    let listed = list(store).await?;
+    ensure(listed == [(*winner).clone()], || {
+        format!(
+            "after concurrent insert_if_empty calls list holds {} keys, not the one inserted",
+            listed.len()
+        )
+    })?;
+    // A store that holds a key takes no first key, even one created earlier.
+    let late = key("Late00000001", -1);
+    let inserted = store
+        .insert_if_empty(late.clone())
+        .await
+        .map_err(failed("insert_if_empty on a store holding a key"))?;
+    ensure(!inserted, || {
+        "insert_if_empty answered true on a store that holds a key".to_owned()
+    })?;
+    ensure(find(store, &late.key_id).await?.is_none(), || {
+        "insert_if_empty on a store holding a key inserted it".to_owned()
+    })
 }
 
 async fn concurrent_updates_lose_nothing(

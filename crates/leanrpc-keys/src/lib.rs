@@ -92,7 +92,7 @@ pub use key::{
     MalformedKey, MintError, RANDOM_LEN, SECRET_LEN,
 };
 pub use limit::RateLimit;
-pub use manage::{ManageError, Rotation, create_key, revoke_key, rotate_key};
+pub use manage::{ManageError, Rotation, create_first_key, create_key, revoke_key, rotate_key};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, PgKeyStore, describe_url};

@@ -120,6 +120,26 @@ pub async fn create_key<S: KeyStore + ?Sized>(
     }
 }
 
+/// Creates a key for `new` only when `store` holds no key at all ([`KeyStore::insert_if_empty`]),
+/// as a server does on its first start: of servers starting together on one empty store,
+/// exactly one gets `Some` (the key to show once, and what was stored), the others `None`.
+pub async fn create_first_key<S: KeyStore + ?Sized>(
+    store: &S,
+    scheme: &KeyScheme,
+    new: NewKey,
+) -> Result<Option<(ApiKey, StoredKey)>, ManageError> {
+    let now = now_unix();
+    if new.expires_at.is_some_and(|at| at <= now) {
+        return Err(ManageError::ExpiryInPast);
+    }
+    let (key, stored) = scheme.mint(new, now)?;
+    if !store.insert_if_empty(stored.clone()).await? {
+        return Ok(None);
+    }
+    tracing::info!(key_id = key.key_id(), role = %stored.grant.role, "created the first API key");
+    Ok(Some((key, stored)))
+}
+
 /// Revokes key `key_id` now.
 pub async fn revoke_key<S: KeyStore + ?Sized>(store: &S, key_id: &str) -> Result<(), ManageError> {
     match store.revoke(key_id, now_unix()).await {

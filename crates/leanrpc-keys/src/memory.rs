@@ -61,6 +61,16 @@ impl KeyStore for MemoryStore {
         Box::pin(ready(result))
     }
 
+    fn insert_if_empty(&self, key: StoredKey) -> BoxFuture<'_, Result<bool, StoreError>> {
+        let mut keys = self.lock();
+        let inserted = keys.is_empty();
+        if inserted {
+            keys.insert(key.key_id.clone(), key);
+            self.generation.fetch_add(1, Ordering::Release);
+        }
+        Box::pin(ready(Ok(inserted)))
+    }
+
     fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>> {
         let mut all: Vec<_> = self.lock().values().cloned().collect();
         all.sort_by(|a, b| (a.created_at, &a.key_id).cmp(&(b.created_at, &b.key_id)));

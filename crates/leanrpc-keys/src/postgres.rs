@@ -51,6 +51,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// migrations use 1).
 const MIGRATION_LOCK: i64 = 0x6c65_616e_7270_6302;
 
+/// The advisory lock [`KeyStore::insert_if_empty`] holds while it checks and inserts ("leanrpc"
+/// in ASCII, then 3).
+const FIRST_KEY_LOCK: i64 = 0x6c65_616e_7270_6303;
+
 /// One migration: version, name, SQL.
 const MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
@@ -356,6 +360,32 @@ impl PgKeyStore {
     }
 }
 
+/// Inserts `key` as one row of `api_keys`.
+async fn insert(
+    client: &impl deadpool_postgres::GenericClient,
+    key: &StoredKey,
+) -> Result<u64, tokio_postgres::Error> {
+    let statement = client.prepare_cached(INSERT).await?;
+    let grant = &key.grant;
+    client
+        .execute(
+            &statement,
+            &[
+                &key.key_id,
+                &grant.name,
+                &&key.digest[..],
+                &grant.role.as_str(),
+                &grant.projects,
+                &grant.scopes,
+                &key.created_at,
+                &key.expires_at,
+                &key.revoked_at,
+                &key.last_used_at,
+            ],
+        )
+        .await
+}
+
 /// How one attempt of an operation failed.
 enum Attempt {
     /// PostgreSQL answered an error (retried when it lost a race).
@@ -429,26 +459,7 @@ impl KeyStore for PgKeyStore {
         self.run(move |client| {
             let key = Arc::clone(&key);
             Box::pin(async move {
-                let statement = client.prepare_cached(INSERT).await?;
-                let grant = &key.grant;
-                let inserted = client
-                    .execute(
-                        &statement,
-                        &[
-                            &key.key_id,
-                            &grant.name,
-                            &&key.digest[..],
-                            &grant.role.as_str(),
-                            &grant.projects,
-                            &grant.scopes,
-                            &key.created_at,
-                            &key.expires_at,
-                            &key.revoked_at,
-                            &key.last_used_at,
-                        ],
-                    )
-                    .await;
-                match inserted {
+                match insert(client, &key).await {
                     Ok(_) => Ok(()),
                     Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
                         Err(Attempt::Failed(StoreError::Duplicate))
@@ -456,6 +467,34 @@ impl KeyStore for PgKeyStore {
                     Err(e) => Err(Attempt::Pg(e)),
                 }
             })
+        })
+    }
+
+    fn insert_if_empty(&self, key: StoredKey) -> BoxFuture<'_, Result<bool, StoreError>> {
+        let (pool, described) = (self.pool.clone(), self.described.clone());
+        let task = self.runtime.spawn(async move {
+            let mut client = Self::client(&pool, &described).await?;
+            // Under a transaction-level advisory lock the check and the insert of one call
+            // cannot interleave with another's: the second waits for the first to commit, and its
+            // check, a statement that starts after that commit, sees the first key.
+            let tx = client.transaction().await.map_err(backend)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FIRST_KEY_LOCK])
+                .await
+                .map_err(backend)?;
+            let empty: bool = tx
+                .query_one("SELECT NOT EXISTS (SELECT 1 FROM api_keys)", &[])
+                .await
+                .and_then(|row| row.try_get(0))
+                .map_err(backend)?;
+            if empty {
+                insert(&tx, &key).await.map_err(backend)?;
+            }
+            tx.commit().await.map_err(backend)?;
+            Ok(empty)
+        });
+        Box::pin(async move {
+            task.await
+                .map_err(|e| StoreError::backend(format!("the key store task failed: {e}")))?
         })
     }
 

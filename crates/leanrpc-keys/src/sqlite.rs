@@ -232,6 +232,36 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     tx.commit().map_err(StoreError::backend)
 }
 
+/// Inserts `key`; [`StoreError::Duplicate`] when its id is taken.
+fn insert(conn: &Connection, key: &StoredKey) -> Result<(), StoreError> {
+    let grant = &key.grant;
+    let projects = serde_json::to_string(&grant.projects).map_err(StoreError::backend)?;
+    let scopes = serde_json::to_string(&grant.scopes).map_err(StoreError::backend)?;
+    let inserted = conn.prepare_cached(INSERT).and_then(|mut s| {
+        s.execute(params![
+            key.key_id,
+            grant.name,
+            &key.digest[..],
+            grant.role.as_str(),
+            projects,
+            scopes,
+            key.created_at,
+            key.expires_at,
+            key.revoked_at,
+            key.last_used_at,
+        ])
+    });
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            Err(StoreError::Duplicate)
+        }
+        Err(error) => Err(backend(error)),
+    }
+}
+
 fn backend(error: rusqlite::Error) -> StoreError {
     StoreError::backend(error)
 }
@@ -286,33 +316,26 @@ impl KeyStore for SqliteStore {
     }
 
     fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>> {
+        self.run(move |conn| insert(conn, &key))
+    }
+
+    fn insert_if_empty(&self, key: StoredKey) -> BoxFuture<'_, Result<bool, StoreError>> {
         self.run(move |conn| {
-            let grant = &key.grant;
-            let projects = serde_json::to_string(&grant.projects).map_err(StoreError::backend)?;
-            let scopes = serde_json::to_string(&grant.scopes).map_err(StoreError::backend)?;
-            let inserted = conn.prepare_cached(INSERT).and_then(|mut s| {
-                s.execute(params![
-                    key.key_id,
-                    grant.name,
-                    &key.digest[..],
-                    grant.role.as_str(),
-                    projects,
-                    scopes,
-                    key.created_at,
-                    key.expires_at,
-                    key.revoked_at,
-                    key.last_used_at,
-                ])
-            });
-            match inserted {
-                Ok(_) => Ok(()),
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
-                {
-                    Err(StoreError::Duplicate)
-                }
-                Err(error) => Err(backend(error)),
+            // IMMEDIATE takes the write lock before the check, so another process's first key
+            // cannot land between the two (it waits out the busy timeout, then sees this one).
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
+            let empty = tx
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM api_keys)", [], |row| {
+                    row.get::<_, bool>(0)
+                })
+                .map_err(backend)?;
+            if empty {
+                insert(&tx, &key)?;
             }
+            tx.commit().map_err(backend)?;
+            Ok(empty)
         })
     }
 

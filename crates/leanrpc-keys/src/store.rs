@@ -185,7 +185,8 @@ impl std::error::Error for StoreError {
 ///   refused write changes nothing. Anything else the backend reports is
 ///   [`StoreError::Backend`].
 /// - **Concurrency.** Operations may run concurrently (from several tasks or threads): each is
-///   atomic, and concurrent inserts of one id let exactly one succeed.
+///   atomic, concurrent inserts of one id let exactly one succeed, and concurrent
+///   [`insert_if_empty`](Self::insert_if_empty) calls on an empty store let exactly one insert.
 /// - **No digest in `Debug`.** A store's `Debug` output never shows a stored digest.
 ///
 /// Implementations must be safe to share between threads; their futures should not depend on
@@ -197,6 +198,23 @@ pub trait KeyStore: Send + Sync + 'static {
     /// Adds a new key, every field as given (a key may be inserted already revoked, expired or
     /// used); [`StoreError::Duplicate`] if its id is taken, leaving the existing key unchanged.
     fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>>;
+
+    /// Adds `key` only when the store holds no key at all, as one atomic step: of calls made
+    /// at the same moment on an empty store (by this process or by others sharing the store)
+    /// exactly one inserts. Answers whether this call inserted. A server calls it to make its
+    /// first key on a first start, so that instances starting together make one between them.
+    ///
+    /// The default reads [`list`](Self::list), then calls [`insert`](Self::insert): right only
+    /// while nothing else writes to the store in between. A store that tasks or processes share
+    /// overrides it (the conformance suite checks concurrent calls).
+    fn insert_if_empty(&self, key: StoredKey) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(async move {
+            if !self.list().await?.is_empty() {
+                return Ok(false);
+            }
+            self.insert(key).await.map(|()| true)
+        })
+    }
 
     /// Every key, ordered by `created_at`, then by `key_id` (byte order); empty for an empty
     /// store.
@@ -245,6 +263,10 @@ impl<S: KeyStore + ?Sized> KeyStore for Arc<S> {
 
     fn insert(&self, key: StoredKey) -> BoxFuture<'_, Result<(), StoreError>> {
         (**self).insert(key)
+    }
+
+    fn insert_if_empty(&self, key: StoredKey) -> BoxFuture<'_, Result<bool, StoreError>> {
+        (**self).insert_if_empty(key)
     }
 
     fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>> {

@@ -57,6 +57,8 @@ enum Fault {
     RacyInsert,
     /// `touch_many` reads, yields, then writes what it read then: concurrent uses are lost.
     RacyTouch,
+    /// `insert_if_empty` checks, yields, then inserts: concurrent first keys all land.
+    RacyFirstKey,
 }
 
 /// Ready the second time it is polled: lets other futures of a `join_all` run in between.
@@ -171,6 +173,27 @@ impl KeyStore for Faulty {
         Box::pin(ready(result))
     }
 
+    // Without the fault: what the trait's default does (list, then insert), which conforms
+    // here because the plain store's futures finish when first polled, so nothing runs between.
+    fn insert_if_empty(&self, key: StoredKey) -> BoxFuture<'_, Result<bool, StoreError>> {
+        if self.fault != Fault::RacyFirstKey {
+            return Box::pin(async move {
+                if !self.list().await?.is_empty() {
+                    return Ok(false);
+                }
+                self.insert(key).await.map(|()| true)
+            });
+        }
+        Box::pin(async move {
+            let empty = self.keys.lock().unwrap().is_empty();
+            YieldOnce::default().await;
+            if empty {
+                self.keys.lock().unwrap().push(key);
+            }
+            Ok(empty)
+        })
+    }
+
     fn list(&self) -> BoxFuture<'_, Result<Vec<StoredKey>, StoreError>> {
         let mut all = self.keys.lock().unwrap().clone();
         if self.fault != Fault::ListUnsorted {
@@ -266,6 +289,7 @@ fn the_suite_catches_each_fault() {
         (Fault::DebugShowsDigests, "debug_never_shows_a_digest"),
         (Fault::RacyInsert, "concurrent_inserts_are_atomic"),
         (Fault::RacyTouch, "concurrent_updates_lose_nothing"),
+        (Fault::RacyFirstKey, "the_first_key_is_inserted_once"),
     ];
     for (fault, check_name) in expected {
         let check = conformance::checks()

@@ -311,13 +311,12 @@ impl App {
     }
 
     /// On a first start with no keys at all, creates an owner key and returns it (to be shown
-    /// once). Returns `None` when keys exist.
+    /// once). Returns `None` when keys exist. The check and the insert are one atomic step in
+    /// the store ([`KeyStore::insert_if_empty`]), so of servers starting together on one empty
+    /// database exactly one creates (and prints) the owner key.
     pub async fn first_owner_key(&self) -> Result<Option<ApiKey>, Error> {
-        if !self.keys.list().await?.is_empty() {
-            return Ok(None);
-        }
         let new = NewKey::new("owner (created on first start)", Role::Owner);
-        let (key, _) = leanrpc_keys::create_key(&*self.keys, &key_scheme(), new).await?;
-        Ok(Some(key))
+        let created = leanrpc_keys::create_first_key(&*self.keys, &key_scheme(), new).await?;
+        Ok(created.map(|(key, _)| key))
     }
 }

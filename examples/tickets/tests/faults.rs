@@ -1,6 +1,11 @@
-//! Faults of the storage and of the process, against the real `tickets` binary: the SQLite file
+//! Faults of the storage and of the process, against the real `tickets` binary: the database
 //! locked by another process, the database made read-only, and SIGTERM in the middle of a write
 //! load. Each answers clearly, never panics, and recovers; no acknowledged write is lost.
+//!
+//! `tests/faults_postgres.rs` runs it again on PostgreSQL, where each fault is PostgreSQL's own
+//! form of it: the lock is a table lock held by another session's transaction, and "read-only"
+//! is a database whose sessions turn read-only with the server's connections ended under it (a
+//! primary demoted under its clients), where SQLite's file is made immutable.
 
 mod support;
 
@@ -12,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{TicketsServer, project, ticket};
+use support::{Backend, TicketsServer, backend, project, ticket};
 
 /// The answer every storage failure gets: generic, with no SQLite text.
 const UNAVAILABLE: &str = "the database is unavailable; try again";
@@ -33,6 +38,9 @@ fn assert_unavailable(answer: &Value) {
         "readonly",
         "read-only",
         ".sqlite3",
+        "postgres",
+        "timeout",
+        "transaction",
     ] {
         assert!(!text.contains(internal), "`{internal}` leaked: {answer}");
     }
@@ -64,17 +72,61 @@ fn assert_no_panic(server: &TicketsServer) {
     assert!(!logs.contains("panicked"), "{logs}");
 }
 
+/// Another process's hold on the database's write lock, until released: SQLite's exclusive
+/// lock on the file (`BEGIN EXCLUSIVE`), or on PostgreSQL an open transaction holding
+/// `LOCK TABLE projects, tickets IN EXCLUSIVE MODE`, which lets plain reads through as SQLite's
+/// WAL does.
+enum WriteLock {
+    Sqlite(rusqlite::Connection),
+    Postgres(tokio_postgres::Client),
+}
+
+impl WriteLock {
+    async fn take(server: &TicketsServer) -> Self {
+        match &server.database {
+            None => {
+                let holder = rusqlite::Connection::open(tickets::tickets_path(&server.data))
+                    .expect("open the database file");
+                holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+                WriteLock::Sqlite(holder)
+            }
+            Some(database) => {
+                let holder = support::pg::connect(&database.url).await.unwrap();
+                holder
+                    .batch_execute("BEGIN; LOCK TABLE projects, tickets IN EXCLUSIVE MODE")
+                    .await
+                    .unwrap();
+                WriteLock::Postgres(holder)
+            }
+        }
+    }
+
+    async fn release(self) {
+        match self {
+            WriteLock::Sqlite(holder) => holder.execute_batch("ROLLBACK").unwrap(),
+            WriteLock::Postgres(holder) => holder.batch_execute("ROLLBACK").await.unwrap(),
+        }
+    }
+}
+
+/// What the server logs when a write gave up waiting for a lock.
+fn lock_timeout_logged() -> &'static str {
+    match backend() {
+        Backend::Sqlite => "database is locked",
+        Backend::Postgres => "canceling statement due to lock timeout",
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_locked_by_another_process_answers_a_clear_error_then_recovers() {
     let server = TicketsServer::start(&[]);
     let p = project(&server, "locked").await;
     let before = ticket(&server, p, "before the lock").await;
 
-    // Another process (this test) takes SQLite's write lock and holds it.
-    let holder = rusqlite::Connection::open(tickets::tickets_path(&server.data)).unwrap();
-    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    // Another process (this test) takes the write lock and holds it.
+    let holder = WriteLock::take(&server).await;
 
-    // Writes wait out the server's busy timeout (5 s), then get the generic error in-band.
+    // Writes wait out the server's lock timeout (5 s), then get the generic error in-band.
     let add = server.call(
         &server.owner,
         "tickets.addTicket",
@@ -89,7 +141,8 @@ async fn a_database_locked_by_another_process_answers_a_clear_error_then_recover
     assert_eq!((add_status, update_status), (200, 200));
     assert_unavailable(&add);
     assert_unavailable(&update);
-    // Reads do not need the write lock (WAL) and keep working.
+    // Reads do not need the write lock (SQLite's WAL; PostgreSQL's EXCLUSIVE mode lets plain
+    // reads through) and keep working.
     assert_eq!(
         server
             .ok(&server.owner, "tickets.getTicket", json!({"id": before}))
@@ -98,13 +151,12 @@ async fn a_database_locked_by_another_process_answers_a_clear_error_then_recover
     );
     // The detail went to the server's log, not to the client.
     assert!(
-        server.logs.lock().unwrap().contains("database is locked"),
+        server.logs.lock().unwrap().contains(lock_timeout_logged()),
         "the log names the cause"
     );
 
     // The lock clears: writes succeed again, and the failed ones left no trace.
-    holder.execute_batch("ROLLBACK").unwrap();
-    drop(holder);
+    holder.release().await;
     let after = ticket(&server, p, "after the lock").await;
     assert_eq!(
         headlines(&server, &server.owner, p).await,
@@ -120,12 +172,11 @@ async fn a_database_locked_by_another_process_answers_a_clear_error_then_recover
 async fn a_write_waits_out_a_brief_lock_held_by_another_process() {
     let server = TicketsServer::start(&[]);
     let p = project(&server, "briefly locked").await;
-    let holder = rusqlite::Connection::open(tickets::tickets_path(&server.data)).unwrap();
-    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    // Release the lock after a second: well within the server's 5 s busy timeout.
-    let release = tokio::task::spawn_blocking(move || {
-        std::thread::sleep(Duration::from_secs(1));
-        holder.execute_batch("ROLLBACK").unwrap();
+    let holder = WriteLock::take(&server).await;
+    // Release the lock after a second: well within the server's 5 s lock timeout.
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        holder.release().await;
     });
     // addTicket reads the project before it inserts: the write must still wait for the lock
     // rather than fail at once when it upgrades to a writer.
@@ -194,16 +245,90 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The database made read-only under the running server, until cleared.
+enum ReadOnly {
+    /// SQLite: the database file and its write-ahead log (where SQLite writes first) made
+    /// immutable, as when a disk is remounted read-only.
+    File(Immutable),
+    /// PostgreSQL: the database's new sessions made read-only
+    /// (`default_transaction_read_only`) and the server's connections ended, as when a primary
+    /// is demoted under its clients: the server's pool reconnects to a database that takes
+    /// reads only. The URL of the database.
+    Database(String),
+}
+
+impl ReadOnly {
+    async fn set(server: &TicketsServer) -> Self {
+        match &server.database {
+            None => {
+                let db = tickets::tickets_path(&server.data);
+                ReadOnly::File(Immutable::set(vec![db.clone(), with_suffix(&db, "-wal")]))
+            }
+            Some(database) => {
+                demote(&database.url, "SET default_transaction_read_only = on");
+                reads_come_back(server).await;
+                ReadOnly::Database(database.url.clone())
+            }
+        }
+    }
+
+    async fn clear(self, server: &TicketsServer) {
+        match self {
+            ReadOnly::File(immutable) => immutable.clear(),
+            ReadOnly::Database(url) => {
+                demote(&url, "RESET default_transaction_read_only");
+                reads_come_back(server).await;
+            }
+        }
+    }
+}
+
+/// Applies `setting` to the PostgreSQL database at `url` (`ALTER DATABASE ... setting`, which
+/// new sessions take), then ends the tickets server's sessions on it, waiting until they are
+/// gone. The key store's connections are left alone.
+fn demote(url: &str, setting: &str) {
+    support::pg::execute(
+        url,
+        &format!(
+            // READ WRITE: this session is a new one, read-only too once the setting is on.
+            "BEGIN READ WRITE;
+             DO $$ BEGIN EXECUTE format('ALTER DATABASE %I {setting}', current_database()); END $$;
+             SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = 'leanrpc-tickets';
+             COMMIT"
+        ),
+    )
+    .expect("change the database and end the server's sessions");
+}
+
+/// Waits until the server answers reads again after its connections were ended: until its pool
+/// has noticed, a call may meet a closed connection, which gets the generic error too.
+async fn reads_come_back(server: &TicketsServer) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, answer) = server
+            .call(&server.owner, "projects.getAll", json!({}))
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        if answer.get("error").is_none() {
+            return;
+        }
+        assert_unavailable(&answer);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "reads did not come back: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_database_answers_a_clear_error_then_recovers() {
     let mut server = TicketsServer::start(&[]);
     let p = project(&server, "read-only").await;
     let before = ticket(&server, p, "before").await;
 
-    // The database file and its write-ahead log (where SQLite writes first) become read-only
-    // under the running server, as when a disk is remounted read-only.
-    let db = tickets::tickets_path(&server.data);
-    let read_only = Immutable::set(vec![db.clone(), with_suffix(&db, "-wal")]);
+    let read_only = ReadOnly::set(&server).await;
 
     for (method, params) in [
         (
@@ -229,13 +354,17 @@ async fn a_read_only_database_answers_a_clear_error_then_recovers() {
         headlines(&server, &server.owner, p).await,
         BTreeMap::from([(before, "before".to_owned())])
     );
+    let cause = match backend() {
+        Backend::Sqlite => "database error",
+        Backend::Postgres => "cannot execute INSERT in a read-only transaction",
+    };
     assert!(
-        server.logs.lock().unwrap().contains("database error"),
-        "the cause is logged"
+        server.logs.lock().unwrap().contains(cause),
+        "the cause is logged: {cause}"
     );
 
     // Writable again: writes succeed with no restart, and nothing of the failed ones remains.
-    read_only.clear();
+    read_only.clear(&server).await;
     let after = ticket(&server, p, "after").await;
     assert_eq!(
         server
@@ -368,8 +497,8 @@ async fn sigterm_during_a_write_load_loses_no_acknowledged_write() {
     assert!(logs.contains("in-flight calls finished"), "{logs}");
 
     // Restart on the same data: every acknowledged write is there, with its last headline.
-    let (data, dir) = server.into_data();
-    let restarted = TicketsServer::start_at(&data, dir, &[]);
+    let (data, dir, database) = server.into_stores();
+    let restarted = TicketsServer::start_on(&data, dir, database, &[]);
     let stored = headlines(&restarted, &owner, p).await;
     let lost: Vec<_> = acknowledged
         .iter()

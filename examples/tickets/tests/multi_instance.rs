@@ -2,8 +2,9 @@
 //! calls spread over them: a key revoked with the CLI is refused by all three within a second;
 //! a key's call limit holds across them as if they were one server; an instance killed with
 //! SIGKILL in the middle of a write load loses no acknowledged write and the load goes on on
-//! the others; a project-scoped key sees the same data through each. And a Redis that does not
-//! answer leaves each server limiting on its own.
+//! the others; a project-scoped key sees the same data through each; three instances started
+//! at the same moment on an empty database migrate it once and make one owner key between them.
+//! And a Redis that does not answer leaves each server limiting on its own.
 //!
 //! Loopback only; the database is dropped and the Redis keys deleted at the end. The tests run
 //! one at a time (each starts three servers, each with its connection pools).
@@ -414,6 +415,117 @@ async fn a_project_scoped_key_sees_the_same_data_everywhere() {
             .await["headline"],
         "visible"
     );
+}
+
+/// Three instances started at the same moment on an empty database: the migrations run once
+/// (one instance applies them, the others wait for it and find nothing left to do), exactly one
+/// owner key is created and printed, by exactly one instance, and every instance serves calls
+/// with it and sees what the others wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_starting_at_once_make_one_owner_key() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let db = TestDatabase::create();
+    let start = std::sync::Barrier::new(3);
+    let mut servers: Vec<TicketsServer> = tokio::task::block_in_place(|| {
+        std::thread::scope(|scope| {
+            let starting: Vec<_> = (0..3)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        TicketsServer::start_instance(&db, false, &[])
+                    })
+                })
+                .collect();
+            starting.into_iter().map(|s| s.join().unwrap()).collect()
+        })
+    });
+
+    let admin = support::pg::connect(&db.url).await.unwrap();
+    let stored = admin
+        .query("SELECT key_id, role FROM api_keys", &[])
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1, "one key in the database");
+    let (stored_id, role): (String, String) = (stored[0].get(0), stored[0].get(1));
+    assert_eq!(role, "owner");
+    for (table, versions) in [
+        (
+            "schema_migrations",
+            tickets::pg::migrations::MIGRATIONS.len(),
+        ),
+        ("api_key_migrations", 1),
+    ] {
+        let rows = admin
+            .query(&format!("SELECT version FROM {table}"), &[])
+            .await
+            .unwrap();
+        assert_eq!(
+            rows.len(),
+            versions,
+            "{table}: each migration recorded once"
+        );
+    }
+
+    // Every instance serves calls with the one key, and sees what each of the others wrote.
+    // The banner is printed before the address is logged; allow its pipe to be read.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let owner = loop {
+        let printed: Vec<String> = servers
+            .iter()
+            .map(|s| s.stdout.lock().unwrap().clone())
+            .filter(|out| out.contains("Try it"))
+            .collect();
+        if let Some(out) = printed.first() {
+            break out
+                .split_whitespace()
+                .find(|w| w.starts_with("lt_") && !w.contains('\''))
+                .expect("the banner holds the key")
+                .to_owned();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no instance printed an owner key"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(
+        key_id(&owner),
+        stored_id,
+        "the printed key is the stored one"
+    );
+    for (i, server) in servers.iter().enumerate() {
+        server
+            .ok(
+                &owner,
+                "projects.addProject",
+                json!({"values": {"name": format!("from {i}")}}),
+            )
+            .await;
+    }
+    for server in &servers {
+        let projects = server.ok(&owner, "projects.getAll", json!({})).await;
+        assert_eq!(
+            projects.as_array().unwrap().len(),
+            3,
+            "{}: {projects}",
+            server.url
+        );
+    }
+
+    // With the processes gone, their whole output is in: one banner, one migration each.
+    for server in &mut servers {
+        assert!(server.terminate().success());
+    }
+    let count = |what: &str, of: fn(&TicketsServer) -> String| {
+        servers.iter().filter(|s| of(s).contains(what)).count()
+    };
+    let stdout = |s: &TicketsServer| s.stdout.lock().unwrap().clone();
+    let logs = |s: &TicketsServer| s.logs.lock().unwrap().clone();
+    assert_eq!(count("Created an owner API key", stdout), 1, "one banner");
+    assert_eq!(count("lt_", stdout), 1, "no other instance printed a key");
+    assert_eq!(count("applied PostgreSQL migrations", logs), 1);
+    assert_eq!(count("applied key store migration", logs), 1);
+    assert_eq!(count("ERROR", logs), 0, "no instance logged an error");
 }
 
 /// Redis on a closed port: the server starts, limits each key on its own (`--rate-limit 3`:

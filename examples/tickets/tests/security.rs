@@ -2,14 +2,15 @@
 //! (2023) item, extending `api.rs` and `auth.rs`: every route into another project (API1), a
 //! burst of key guesses (API2), mass assignment through unknown params (API3), each limit just
 //! over its bound (API4), a readonly key on every write route (API5), secrets kept out of error
-//! data, logs, `Debug` output and files, and unexpected failures answered without internals.
+//! data, logs, `Debug` output and stored data, and unexpected failures answered without
+//! internals. `tests/security_postgres.rs` runs it again on PostgreSQL.
 
 mod support;
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use support::{TicketsServer, project, ticket};
+use support::{Backend, TicketsServer, backend, holds, project, ticket};
 use tokio::task::JoinSet;
 
 fn call(method: &str, params: Value, id: Value) -> Value {
@@ -301,24 +302,23 @@ async fn a_burst_of_key_guesses_gets_one_answer_and_leaves_no_trace() {
     // The real key is not locked out by someone else's guessing.
     assert_eq!(server.post(Some(&owner), &body).await.0, 200);
 
-    // No guess was written anywhere: not to the log, not to the data directory.
+    // No guess was written anywhere: not to the log, not to the data directory's files or
+    // (on PostgreSQL) the database, which do hold the real key's public id.
     tokio::time::sleep(Duration::from_millis(200)).await;
     let logs = server.logs.lock().unwrap().clone();
-    let files: Vec<Vec<u8>> = std::fs::read_dir(&server.data)
-        .unwrap()
-        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
-        .collect();
+    let stored = server.stored();
+    assert!(
+        stored.iter().any(|(_, bytes)| holds(bytes, &key_id)),
+        "the stores searched hold the keys"
+    );
     for guess in &guesses {
         let secret = guess.rsplit('_').next().unwrap();
         if secret.len() < 20 {
             continue;
         }
         assert!(!logs.contains(secret), "a guessed secret in the log");
-        for bytes in &files {
-            assert!(
-                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                "a guessed secret in a data file"
-            );
+        for (place, bytes) in &stored {
+            assert!(!holds(bytes, secret), "a guessed secret in {place}");
         }
     }
 }
@@ -716,7 +716,7 @@ async fn secrets_stay_out_of_error_data_and_logs() {
 #[tokio::test]
 async fn secrets_stay_out_of_debug_output() {
     let dir = tempfile::tempdir().unwrap();
-    let app = tickets::App::open(&tickets::Options::new(dir.path())).unwrap();
+    let (app, _database) = support::open_app(dir.path()).await;
     let key = app.first_owner_key().await.unwrap().expect("a first key");
     let text = key.reveal().to_owned();
     let secret = secret_of(&text).to_owned();
@@ -773,9 +773,17 @@ async fn an_unexpected_failure_answers_without_internal_text() {
     let p = project(&server, "P").await;
     let t = ticket(&server, p, "t").await;
     // Something no handler expects: the table disappears under the running server.
-    let db = rusqlite::Connection::open(tickets::tickets_path(&server.data)).unwrap();
-    db.execute_batch("ALTER TABLE tickets RENAME TO tickets_gone")
-        .unwrap();
+    let rename = |from: &str, to: &str| {
+        let sql = format!("ALTER TABLE {from} RENAME TO {to}");
+        match &server.database {
+            Some(database) => support::pg::execute(&database.url, &sql).unwrap(),
+            None => rusqlite::Connection::open(tickets::tickets_path(&server.data))
+                .unwrap()
+                .execute_batch(&sql)
+                .unwrap(),
+        }
+    };
+    rename("tickets", "tickets_gone");
     for (method, params) in [
         ("tickets.getTicket", json!({"id": t})),
         ("tickets.getAll", json!({})),
@@ -795,7 +803,10 @@ async fn an_unexpected_failure_answers_without_internal_text() {
         let text = answer.to_string().to_lowercase();
         for internal in [
             "sqlite",
+            "postgres",
             "no such table",
+            "does not exist",
+            "relation",
             "tickets_gone",
             "select",
             "insert",
@@ -804,9 +815,13 @@ async fn an_unexpected_failure_answers_without_internal_text() {
         }
     }
     // The detail is in the log, for the operator.
-    assert!(server.logs.lock().unwrap().contains("no such table"));
-    db.execute_batch("ALTER TABLE tickets_gone RENAME TO tickets")
-        .unwrap();
+    let detail = match backend() {
+        Backend::Sqlite => "no such table: tickets",
+        Backend::Postgres => "relation \"tickets\" does not exist",
+    };
+    let logs = server.logs.lock().unwrap().clone();
+    assert!(logs.contains(detail), "{detail:?} not in {logs}");
+    rename("tickets_gone", "tickets");
     assert_eq!(
         server
             .ok(&server.owner, "tickets.getTicket", json!({"id": t}))

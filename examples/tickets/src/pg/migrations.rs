@@ -36,6 +36,9 @@ const LOCK: i64 = 0x6c65_616e_7270_6301;
 /// current). Refuses a database whose schema is newer than this build knows.
 pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<Vec<i64>, StoreError> {
     let tx = client.transaction().await?;
+    // Another server may be migrating: wait for it however long it takes, whatever the
+    // connection's lock timeout.
+    tx.batch_execute("SET LOCAL lock_timeout = 0").await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])
         .await?;
     tx.batch_execute(

@@ -50,6 +50,12 @@ const POOL_SIZE: usize = 16;
 /// How long a call waits for a connection, and a new connection for the server, at most.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a statement waits for a lock held by another connection (a table an operator
+/// locked, a long transaction) before it fails and the call answers that the database is
+/// unavailable: the SQLite backend's busy timeout. The URL may set another (`options=-c
+/// lock_timeout=...`).
+const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How often a write transaction that lost a race is tried in all.
 const ATTEMPTS: u32 = 10;
 
@@ -106,6 +112,12 @@ impl PgDb {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         config.application_name("leanrpc-tickets");
+        // Ours first: a `-c lock_timeout=...` in the URL's own `options` comes later and wins.
+        let options = match config.get_options() {
+            Some(given) => format!("-c lock_timeout={} {given}", LOCK_TIMEOUT.as_millis()),
+            None => format!("-c lock_timeout={}", LOCK_TIMEOUT.as_millis()),
+        };
+        config.options(&options);
         let manager = Manager::from_config(
             config,
             NoTls,

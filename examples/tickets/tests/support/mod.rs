@@ -53,6 +53,9 @@ pub struct TicketsServer {
     /// Everything the server logged (stderr).
     pub logs: Arc<Mutex<String>>,
     pub client: reqwest::Client,
+    /// The threads copying stdout and stderr, joined once the process is gone (so that
+    /// [`stdout`](Self::stdout) and [`logs`](Self::logs) are then complete).
+    drains: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl TicketsServer {
@@ -120,8 +123,10 @@ impl TicketsServer {
         let stdout = Arc::new(Mutex::new(String::new()));
         let logs = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
-        drain(child.stdout.take().unwrap(), Arc::clone(&stdout), None);
-        drain(child.stderr.take().unwrap(), Arc::clone(&logs), Some(tx));
+        let drains = vec![
+            drain(child.stdout.take().unwrap(), Arc::clone(&stdout), None),
+            drain(child.stderr.take().unwrap(), Arc::clone(&logs), Some(tx)),
+        ];
         let url = rx
             .recv_timeout(Duration::from_secs(30))
             .expect("the server logs its address");
@@ -151,6 +156,7 @@ impl TicketsServer {
             stdout,
             logs,
             client: reqwest::Client::new(),
+            drains,
         }
     }
 
@@ -233,14 +239,19 @@ impl TicketsServer {
             .unwrap_or_else(|| panic!("{method} {params}: expected an error, got {answer}"))
     }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status; [`stdout`](Self::stdout) and
+    /// [`logs`](Self::logs) then hold everything the process wrote.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         Command::new("kill")
             .args(["-TERM", &pid])
             .status()
             .expect("kill -TERM");
-        self.child.wait().expect("wait")
+        let status = self.child.wait().expect("wait");
+        for drain in self.drains.drain(..) {
+            drain.join().expect("an output reader");
+        }
+        status
     }
 
     /// The server's process id.
@@ -274,12 +285,13 @@ impl Drop for TicketsServer {
     }
 }
 
-/// Copies a child's output into `sink`; the first "listening on URL" goes to `url`.
+/// Copies a child's output into `sink` until it closes; the first "listening on URL" goes to
+/// `url`.
 fn drain(
     stream: impl Read + Send + 'static,
     sink: Arc<Mutex<String>>,
     url: Option<mpsc::Sender<String>>,
-) {
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
             if let (Some(tx), Some(at)) = (&url, line.find("listening on http://")) {
@@ -290,7 +302,7 @@ fn drain(
             sink.push_str(&line);
             sink.push('\n');
         }
-    });
+    })
 }
 
 /// Creates project `name` and returns its id.
@@ -352,6 +364,46 @@ impl TicketsServer {
             .expect("/proc/PID/task")
             .count()
     }
+}
+
+impl TicketsServer {
+    /// Everything this server's stores hold, as (what, bytes) pairs: each file of the data
+    /// directory and, on PostgreSQL, each table of its database as text (every row as
+    /// `row::text`). For tests that look for what must never be stored, such as a secret.
+    pub fn stored(&self) -> Vec<(String, Vec<u8>)> {
+        let mut stored: Vec<(String, Vec<u8>)> = std::fs::read_dir(&self.data)
+            .expect("the data directory")
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                (path.display().to_string(), std::fs::read(&path).unwrap())
+            })
+            .collect();
+        if let Some(database) = &self.database {
+            stored.extend(
+                pg::tables_as_text(&database.url)
+                    .into_iter()
+                    .map(|(table, text)| (format!("table {table}"), text.into_bytes())),
+            );
+        }
+        stored
+    }
+}
+
+/// Whether `bytes` hold `text`.
+pub fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+/// The tickets app built in process on this test binary's backend: SQLite in `dir`, or a fresh
+/// PostgreSQL database (returned too: the app's data lives as long as it does).
+pub async fn open_app(dir: &Path) -> (tickets::App, Option<pg::TestDatabase>) {
+    let mut options = tickets::Options::new(dir);
+    let database = (backend() == Backend::Postgres).then(pg::TestDatabase::create);
+    options.database = database.as_ref().map(|d| d.url.clone());
+    let app = tickets::App::connect(&options)
+        .await
+        .expect("open the tickets app");
+    (app, database)
 }
 
 /// The `rpc.discover` document as `key` sees it (the call's `result`).

@@ -130,6 +130,32 @@ fn query_names(url: &str) -> Result<Vec<String>, tokio_postgres::Error> {
     })
 }
 
+/// Every table of the database at `url` (schema `public`) with its rows as text, one row a
+/// line (`row::text`, so `bytea` shows as hex), in table name order.
+pub fn tables_as_text(url: &str) -> Vec<(String, String)> {
+    let url = url.to_owned();
+    on_own_runtime(async move {
+        let client = connect(&url).await?;
+        let tables = client
+            .query(
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' ORDER BY 1",
+                &[],
+            )
+            .await?;
+        let mut all = Vec::new();
+        for table in tables {
+            let name: String = table.get(0);
+            let sql =
+                format!("SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM \"{name}\" AS t");
+            let text: String = client.query_one(&sql, &[]).await?.get(0);
+            all.push((name, text));
+        }
+        Ok::<_, tokio_postgres::Error>(all)
+    })
+    .expect("read the test database's tables")
+}
+
 /// Connects, driving the connection on the current runtime.
 pub async fn connect(url: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
