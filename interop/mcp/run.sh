@@ -24,11 +24,9 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 HERE=$ROOT/interop/mcp
 
-say() { printf '==> mcp: %s\n' "$*"; }
-die() {
-    printf '\nmcp: FATAL: %s\n' "$*" >&2
-    exit 1
-}
+SUITE=mcp
+# shellcheck source=../suite.sh
+source "$ROOT/interop/suite.sh"
 
 command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup) first"
 command -v python3 >/dev/null || die "python3 is missing (interop/run.sh installs it with apt-get)"
@@ -36,29 +34,6 @@ command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "@modelcontextprotocol/sdk 1.32.2 needs node >= 20, found $(node --version)"
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "mcp 2.3.0 needs Python >= 3.10, found $(python3 --version)"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-mcp.XXXXXX")
-SERVER_PID=
-# shellcheck source=../store.sh
-source "$ROOT/interop/store.sh"
-
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    interop_store_cleanup
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-quiet() {
-    local log=$WORK/step.log
-    if ! "$@" >"$log" 2>&1; then
-        cat "$log" >&2
-        die "failed: $*"
-    fi
-}
 
 # --- the clients -----------------------------------------------------------------------------
 
@@ -77,34 +52,11 @@ fi
 say "npm ci in interop/mcp/node (@modelcontextprotocol/sdk)"
 (cd "$HERE/node" && quiet npm ci --no-audit --no-fund --loglevel=error)
 
-if [ -n "${TICKETS_BIN:-}" ]; then
-    TICKETS=$TICKETS_BIN
-else
-    say "cargo build -p tickets"
-    cargo build -p tickets --quiet
-    TICKETS=${CARGO_TARGET_DIR:-$ROOT/target}/debug/tickets
-fi
-[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
+suite_tickets_bin
 
 # --- the server and its data -----------------------------------------------------------------
 
-interop_store "$WORK/data"
-say "starting $TICKETS serve on a free loopback port, $STORE_SAYS"
-"$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-URL=
-OWNER_KEY=
-for _ in $(seq 1 100); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" | head -n1 || true)
-    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" | tr -d ' ' | head -n1 || true)
-    [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$URL" ] || [ -z "$OWNER_KEY" ]; then
-    cat "$WORK/server.out" "$WORK/server.err" >&2
-    die "the server did not print its URL and owner key"
-fi
+suite_start_server
 MCP_URL=${URL%/api/jsonrpc}/mcp
 say "MCP endpoint at $MCP_URL"
 

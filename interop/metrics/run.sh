@@ -17,36 +17,14 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 HERE=$ROOT/interop/metrics
 
-say() { printf '==> metrics: %s\n' "$*"; }
-die() {
-    printf '\nmetrics: FATAL: %s\n' "$*" >&2
-    exit 1
-}
+SUITE=metrics
+# shellcheck source=../suite.sh
+source "$ROOT/interop/suite.sh"
 
 command -v python3 >/dev/null || die "python3 is missing (interop/run.sh installs it with apt-get)"
 
-if [ -n "${TICKETS_BIN:-}" ]; then
-    TICKETS=$TICKETS_BIN
-else
-    say "cargo build -p tickets"
-    cargo build -p tickets --quiet
-    TICKETS=${CARGO_TARGET_DIR:-$ROOT/target}/debug/tickets
-fi
-[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
+suite_tickets_bin
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-metrics.XXXXXX")
-SERVER_PID=
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    ! declare -F interop_store_cleanup >/dev/null || interop_store_cleanup
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-# shellcheck source=../store.sh
-source "$ROOT/interop/store.sh"
 
 VENV=$HERE/.venv
 STAMP="$(python3 --version) $(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
@@ -63,25 +41,10 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STA
     printf '%s' "$STAMP" >"$VENV/.stamp"
 fi
 
-DATA=$WORK/data
-interop_store "$DATA"
-say "starting tickets with --metrics-listen on free loopback ports, $STORE_SAYS"
-"$TICKETS" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --rate-limit 300 "${STORE_ARGS[@]}" \
-    >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-URL= METRICS= OWNER_KEY=
-for _ in $(seq 1 100); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" | head -n1 || true)
-    METRICS=$(grep -oE 'metrics on http://127\.0\.0\.1:[0-9]+/metrics' "$WORK/server.err" | head -n1 | cut -d' ' -f3 || true)
-    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" | tr -d ' ' | head -n1 || true)
-    [ -n "$URL" ] && [ -n "$METRICS" ] && [ -n "$OWNER_KEY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$URL" ] || [ -z "$METRICS" ] || [ -z "$OWNER_KEY" ]; then
-    cat "$WORK/server.out" "$WORK/server.err" >&2
-    die "the server did not print its URL, its metrics URL and an owner key"
-fi
+suite_start_server --metrics-listen 127.0.0.1:0 --rate-limit 300
+# Logged before the owner key is printed, so already there.
+METRICS=$(grep -oE 'metrics on http://127\.0\.0\.1:[0-9]+/metrics' "$WORK/server.err" | head -n1 | cut -d' ' -f3 || true)
+[ -n "$METRICS" ] || die "the server did not log its metrics URL"
 READONLY_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --name metrics-readonly | tail -n1)
 SPARE_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --name metrics-spare | tail -n1)
 [[ "$READONLY_KEY" == lt_* && "$SPARE_KEY" == lt_* ]] || die "tickets keys create printed no key"

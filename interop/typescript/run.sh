@@ -27,11 +27,9 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 HERE=$ROOT/interop/typescript
 
-say() { printf '==> typescript: %s\n' "$*"; }
-die() {
-    printf '\ntypescript: FATAL: %s\n' "$*" >&2
-    exit 1
-}
+SUITE=typescript
+# shellcheck source=../suite.sh
+source "$ROOT/interop/suite.sh"
 
 command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup) first"
 command -v curl >/dev/null || die "curl is missing (interop/run.sh installs it with apt-get)"
@@ -40,62 +38,17 @@ command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "the generated client needs fetch, and this suite node >= 20; found $(node --version)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-typescript.XXXXXX")
-SERVER_PID=
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    ! declare -F interop_store_cleanup >/dev/null || interop_store_cleanup
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-# shellcheck source=../store.sh
-source "$ROOT/interop/store.sh"
-
-quiet() {
-    local log=$WORK/step.log
-    if ! "$@" >"$log" 2>&1; then
-        cat "$log" >&2
-        die "failed: $*"
-    fi
-}
 
 say "npm ci in interop/typescript (typescript)"
 (cd "$HERE" && quiet npm ci --no-audit --no-fund --loglevel=error)
 TSC=$HERE/node_modules/.bin/tsc
 [ -x "$TSC" ] || die "npm ci installed no tsc"
 
-if [ -n "${TICKETS_BIN:-}" ]; then
-    TICKETS=$TICKETS_BIN
-else
-    say "cargo build -p tickets"
-    cargo build -p tickets --quiet
-    TICKETS=${CARGO_TARGET_DIR:-$ROOT/target}/debug/tickets
-fi
-[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
+suite_tickets_bin
 
 # --- the server and its data -----------------------------------------------------------------
 
-DATA=$WORK/data
-interop_store "$DATA"
-say "starting $TICKETS serve on a free loopback port, $STORE_SAYS"
-"$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" --no-mcp >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-URL=
-OWNER_KEY=
-for _ in $(seq 1 100); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" | head -n1 || true)
-    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" | tr -d ' ' | head -n1 || true)
-    [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$URL" ] || [ -z "$OWNER_KEY" ]; then
-    cat "$WORK/server.out" "$WORK/server.err" >&2
-    die "the server did not print its URL and owner key"
-fi
+suite_start_server --no-mcp
 say "server at $URL"
 
 answer=$(curl -sS --max-time 10 "$URL" -H "x-api-key: $OWNER_KEY" -H 'content-type: application/json' \
