@@ -19,7 +19,7 @@
 # Builds `tickets`, starts it on a free loopback port with a fresh data directory, reads the
 # owner key it prints, creates project 1 with tickets 1..9, mints an editor key for project 1,
 # then runs every client. Each prints `PASS <client> <case>` or `FAIL <client> <case>: why`
-# (and `NOTE` lines saying what it did on the wire); the last line is `N passed, M failed`.
+# (and `NOTE` lines saying what it did on the wire); the last line is `interop: N passed, M failed`.
 # Exits non-zero on any failure. A missing interpreter is installed with apt-get or the run
 # fails loudly: no client is ever skipped.
 #
@@ -35,27 +35,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 INTEROP=$ROOT/interop
 
-say() { printf '==> interop: %s\n' "$*"; }
-die() {
-    printf '\ninterop: FATAL: %s\n' "$*" >&2
-    exit 1
-}
+SUITE=interop
+# shellcheck source=suite.sh
+source "$INTEROP/suite.sh"
 
 # --- tools: install what is missing, or fail loudly ----------------------------------------
-
-APT_UPDATED=
-apt_install() {
-    command -v apt-get >/dev/null || die "need $* but apt-get is not available: install them by hand"
-    [ "$(id -u)" = 0 ] || die "need $* but not root: install them by hand (apt-get install $*)"
-    if [ -z "$APT_UPDATED" ]; then
-        say "apt-get update"
-        apt-get update -qq || die "apt-get update failed"
-        APT_UPDATED=1
-    fi
-    say "apt-get install $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
-        || die "apt-get install $* failed"
-}
 
 command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup) first"
 command -v curl >/dev/null || apt_install curl ca-certificates
@@ -63,43 +47,14 @@ command -v python3 >/dev/null || apt_install python3 python3-venv
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     apt_install nodejs npm
 fi
-if [ -n "${INTEROP_POSTGRES:-}" ] && ! command -v psql >/dev/null; then
-    apt_install postgresql-client
-fi
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "jayson 5.0.0 needs node >= 20, found $(node --version): install a newer node"
 say "using $(python3 --version), node $(node --version), npm $(npm --version), $(cargo --version)"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-interop.XXXXXX")
-SERVER_PID=
-# shellcheck source=store.sh
-source "$INTEROP/store.sh"
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    interop_store_cleanup
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# Runs a setup command quietly; shows its output and stops the run when it fails.
-quiet() {
-    local log=$WORK/step.log
-    if ! "$@" >"$log" 2>&1; then
-        cat "$log" >&2
-        die "failed: $*"
-    fi
-}
-
 # --- build and install the clients ---------------------------------------------------------
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-say "cargo build -p tickets"
-cargo build -p tickets --quiet
-TICKETS=$TARGET_DIR/debug/tickets
-[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
+suite_tickets_bin
 
 say "cargo build interop/rust-client (jsonrpsee, --locked)"
 CARGO_TARGET_DIR=$TARGET_DIR cargo build --quiet --locked --manifest-path "$INTEROP/rust-client/Cargo.toml"
@@ -107,74 +62,30 @@ JSONRPSEE_CLIENT=$TARGET_DIR/debug/leanrpc-interop-client
 [ -x "$JSONRPSEE_CLIENT" ] || die "no jsonrpsee client at $JSONRPSEE_CLIENT"
 
 VENV=$INTEROP/python/.venv
-STAMP="$(python3 --version) $(sha256sum "$INTEROP/python/requirements.txt" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ]; then
-    say "python venv in interop/python/.venv (pip install -r requirements.txt)"
-    rm -rf "$VENV"
-    if ! python3 -m venv "$VENV" >"$WORK/venv.log" 2>&1; then
-        # Debian's python3 keeps venv (ensurepip) in a separate package.
-        rm -rf "$VENV"
-        py=$(python3 -c 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")')
-        apt_install python3-venv "$py-venv"
-        quiet python3 -m venv "$VENV"
-    fi
-    quiet "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --no-deps \
-        --require-virtualenv -r "$INTEROP/python/requirements.txt"
-    quiet "$VENV/bin/python" -m pip check --disable-pip-version-check
-    printf '%s' "$STAMP" >"$VENV/.stamp"
-fi
+suite_venv "$VENV" "$INTEROP/python/requirements.txt"
 
-say "npm ci in interop/node (jayson)"
-(cd "$INTEROP/node" && quiet npm ci --no-audit --no-fund --loglevel=error)
+suite_npm_ci "$INTEROP/node" jayson
 
 # --- the server ----------------------------------------------------------------------------
 
-interop_store "$WORK/data"
-say "starting tickets on a free loopback port, $STORE_SAYS"
-"$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-URL=
-OWNER_KEY=
-for _ in $(seq 1 100); do
-    URL=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$WORK/server.out" 2>/dev/null | head -n1 || true)
-    OWNER_KEY=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$WORK/server.out" 2>/dev/null | tr -d ' ' | head -n1 || true)
-    [ -n "$URL" ] && [ -n "$OWNER_KEY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$URL" ] || [ -z "$OWNER_KEY" ]; then
-    cat "$WORK/server.out" "$WORK/server.err" >&2
-    die "the server did not print its URL and owner key"
-fi
+suite_start_server
 BASE=${URL%/api/jsonrpc}
 say "server at $URL"
 
-# One JSON-RPC call with the owner key; prints the result member (compact JSON).
-rpc() {
-    local answer
-    answer=$(curl -sS --max-time 10 "$URL" -H "x-api-key: $OWNER_KEY" \
-        -H 'content-type: application/json' -d "$1") || die "setup call failed: $1"
-    python3 -c 'import json, sys
-answer = json.loads(sys.argv[1])
-if "result" not in answer:
-    sys.exit("setup call answered " + sys.argv[1])
-print(json.dumps(answer["result"], separators=(",", ":")))' "$answer" || die "setup: $1"
-}
-
 TICKET9_HEADLINE="Fix the login page"
 TICKET9_DESCRIPTION="Users see a blank page after signing in."
-[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"Interop","details":"made by interop/run.sh"}},"id":1}')" = 1 ] \
+[ "$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"Interop","details":"made by interop/run.sh"}},"id":1}')" = 1 ] \
     || die "project 1 was not created as 1"
 for n in 1 2 3 4 5 6 7 8; do
-    id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"Ticket '"$n"'"}},"id":1}')
+    id=$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"Ticket '"$n"'"}},"id":1}')
     [ "$id" = "$n" ] || die "ticket $n was created as $id"
 done
-id=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'"}},"id":1}')
+id=$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$TICKET9_HEADLINE"'","description":"'"$TICKET9_DESCRIPTION"'"}},"id":1}')
 [ "$id" = 9 ] || die "ticket 9 was created as $id"
 # Ticket 9 as getAll lists it: what it was created with (status 3 "New", type task, project 1
 # "Interop") is checked here; the server's own fields (date, modified, author) are taken as
 # listed. The seeds below must then answer exactly these bytes.
-TICKET9_JSON=$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAll","params":{"searchCriteria":{"currentProject":1},"limit":100},"id":1}' \
+TICKET9_JSON=$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getAll","params":{"searchCriteria":{"currentProject":1},"limit":100},"id":1}' \
     | python3 -c 'import json, re, sys
 tickets = json.load(sys.stdin)
 ids = [t["id"] for t in tickets]
@@ -200,10 +111,6 @@ EDITOR_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role editor --project 1
 say "project 1, tickets 1..9 and an editor key for project 1 are ready"
 
 # --- the clients ---------------------------------------------------------------------------
-
-RESULTS=$WORK/results
-: >"$RESULTS"
-report() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 
 # curl: the two seed requests, answers compared byte for byte.
 curl_case() {
@@ -266,13 +173,5 @@ curl_case ticket9-unchanged '{"jsonrpc":"2.0","result":'"$TICKET9_JSON"',"id":1}
     "$URL" -H 'content-type: application/json' \
     -d '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.getTicket","params":[9],"id":1}'
 
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    report "FAIL server alive: the server exited during the run"
-    cat "$WORK/server.err" >&2
-fi
-
-PASSED=$(grep -c '^PASS ' "$RESULTS" || true)
-FAILED=$(grep -c '^FAIL ' "$RESULTS" || true)
-echo
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+suite_server_alive
+suite_summary

@@ -1,5 +1,4 @@
-# Sourced by the interop scripts (run.sh and the leantime-mcp, mcp, metrics and typescript
-# suites' run.sh): where each tickets server they start keeps its data.
+# Where each tickets server the interop scripts start keeps its data.
 #
 #   INTEROP_POSTGRES unset   SQLite in a fresh temp data directory (the default)
 #   INTEROP_POSTGRES=URL     PostgreSQL: a fresh database per server, created with psql on the
@@ -8,15 +7,15 @@
 #
 # `interop_store DIR` sets STORE_ARGS, the arguments that name the store to `tickets serve` and
 # `tickets keys` (`--data DIR`, or `--database URL` on PostgreSQL), STORE_DATABASE (that URL,
-# or empty) and STORE_SAYS, a few words for the log. The sourcing script calls `interop_store_cleanup` from its EXIT trap, after
-# stopping its servers. Needs `say` and `die` from the sourcing script.
+# or empty) and STORE_SAYS, a few words for the log. Sourced by interop/suite.sh, whose EXIT
+# trap calls `interop_store_cleanup` after stopping its servers; uses its `say`, `die` and
+# `apt_install` (psql, from postgresql-client, when INTEROP_POSTGRES is set and it is missing).
 
 INTEROP_DATABASES=()
 INTEROP_DATABASE_COUNT=0
 
 if [ -n "${INTEROP_POSTGRES:-}" ]; then
-    command -v psql >/dev/null \
-        || die "INTEROP_POSTGRES is set but psql is missing (interop/run.sh installs postgresql-client)"
+    command -v psql >/dev/null || apt_install postgresql-client
     case $INTEROP_POSTGRES in
     postgres://* | postgresql://*) ;;
     *) die "INTEROP_POSTGRES must be a postgres://USER@HOST:PORT/DB URL, not '$INTEROP_POSTGRES'" ;;

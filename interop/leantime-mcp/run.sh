@@ -13,7 +13,8 @@
 # carries the data that was written; `leantmcp doctor`; and an editor key scoped to the first
 # project (minted with `tickets keys create`) that must not see or change a second one.
 # Prints `PASS|FAIL <pass> <tool> <case>` lines, a per-tool table and `N passed, M failed` per
-# pass, then both passes' total as the closing line; exits non-zero on any failure.
+# pass, then both passes' total as the closing line (`leantime-mcp: N passed, M failed`); exits
+# non-zero on any failure.
 #
 # Usage: bash interop/leantime-mcp/run.sh
 #   TICKETS_BIN=/path/to/tickets   use this server binary instead of building -p tickets here
@@ -28,11 +29,9 @@ ROOT=$PWD
 HERE=$ROOT/interop/leantime-mcp
 VERSION=2.9.0
 
-say() { printf '==> leantime-mcp: %s\n' "$*"; }
-die() {
-    printf '\nleantime-mcp: FATAL: %s\n' "$*" >&2
-    exit 1
-}
+SUITE=leantime-mcp
+# shellcheck source=../suite.sh
+source "$ROOT/interop/suite.sh"
 
 command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup) first"
 command -v python3 >/dev/null || die "python3 is missing (interop/run.sh installs it with apt-get)"
@@ -50,63 +49,24 @@ if [ "$("$LEANTMCP" --version 2>/dev/null)" != "leantmcp $VERSION" ]; then
 fi
 [ "$("$LEANTMCP" --version 2>/dev/null)" = "leantmcp $VERSION" ] || die "no leantmcp $VERSION at $LEANTMCP"
 
-if [ -n "${TICKETS_BIN:-}" ]; then
-    TICKETS=$TICKETS_BIN
-else
-    say "cargo build -p tickets"
-    cargo build -p tickets --quiet
-    TICKETS=$TARGET_DIR/debug/tickets
-fi
-[ -x "$TICKETS" ] || die "no tickets binary at $TICKETS"
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leanrpc-leantime-mcp.XXXXXX")
-SERVER_PID=
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=
-    fi
-}
-# shellcheck source=../store.sh
-source "$ROOT/interop/store.sh"
-
-cleanup() {
-    stop_server
-    interop_store_cleanup
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+suite_tickets_bin
 
 # One pass: a fresh server (with the given `serve` options) and a fresh leantmcp HOME; the
 # driver's lines go to stdout and to $WORK/$label.out. Returns non-zero when anything failed.
 run_pass() {
     local label=$1
     shift
-    local dir=$WORK/$label rc=0 url= key=
+    local dir=$WORK/$label rc=0
     mkdir -p "$dir/home"
-    interop_store "$dir/data"
-    say "pass $label: starting $TICKETS serve $* on a free loopback port, $STORE_SAYS"
-    "$TICKETS" serve --listen 127.0.0.1:0 "${STORE_ARGS[@]}" "$@" >"$dir/server.out" 2>"$dir/server.err" &
-    SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/api/jsonrpc' "$dir/server.out" 2>/dev/null | head -n1 || true)
-        key=$(grep -oE '^ +lt_[A-Za-z0-9_]+$' "$dir/server.out" 2>/dev/null | tr -d ' ' | head -n1 || true)
-        [ -n "$url" ] && [ -n "$key" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [ -z "$url" ] || [ -z "$key" ]; then
-        stop_server
-        echo "FAIL $label server: the server did not print its URL and owner key: $(tail -c 600 "$dir/server.err" | tr '\n' ' ')" \
-            | tee "$WORK/$label.out"
+    if ! SERVER_DIR=$dir suite_try_start_server "$@"; then
+        echo "FAIL $label server: the server did not print its URL and owner key" | tee "$WORK/$label.out"
         return 1
     fi
-    say "pass $label: server at $url; leantmcp $VERSION at $LEANTMCP"
+    say "pass $label: server at $URL; leantmcp $VERSION at $LEANTMCP"
     # leantmcp reads LEANTIME_URL (the base URL: it appends /api/jsonrpc) and LEANTIME_API_KEY,
     # and keeps its keyring, tools.json and idempotency journal under $HOME/.config/leantime:
     # HOME is a temp dir so nothing of the machine's own configuration is read or written.
-    LEANTMCP=$LEANTMCP LEANTIME_BASE_URL=${url%/api/jsonrpc} LEANTIME_OWNER_KEY=$key \
+    LEANTMCP=$LEANTMCP LEANTIME_BASE_URL=${URL%/api/jsonrpc} LEANTIME_OWNER_KEY=$OWNER_KEY \
         LEANTIME_MCP_HOME=$dir/home LEANTMCP_STDERR=$dir/leantmcp.err LEANTIME_MCP_LABEL=$label \
         TICKETS=$TICKETS TICKETS_DATA=$dir/data TICKETS_DATABASE=$STORE_DATABASE \
         LEANTIME_MCP_WRAPPED=$WRAPPED \
@@ -117,7 +77,7 @@ run_pass() {
         tail -n 20 "$dir/server.err" >&2
         rc=1
     fi
-    stop_server
+    suite_stop_server
     if [ "$rc" != 0 ] && [ -s "$dir/leantmcp.err" ]; then
         echo "--- leantmcp stderr (last 20 lines)"
         tail -n 20 "$dir/leantmcp.err"
@@ -132,9 +92,7 @@ rc=0
 WRAPPED=0 run_pass leantime-mcp || rc=1
 WRAPPED=1 run_pass leantime-mcp-3.8 --scalar-results-in-arrays || rc=1
 
+cat "$WORK"/leantime-mcp*.out | grep -E '^(PASS|FAIL) ' >>"$RESULTS" || true
 echo
-echo "leantime-mcp, both passes:"
-passed=$(cat "$WORK"/leantime-mcp*.out | grep -c '^PASS ' || true)
-failed=$(cat "$WORK"/leantime-mcp*.out | grep -c '^FAIL ' || true)
-echo "$passed passed, $failed failed"
-[ "$rc" = 0 ] && [ "$failed" = 0 ]
+echo "both passes:"
+suite_summary && [ "$rc" = 0 ]

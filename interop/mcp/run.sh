@@ -38,19 +38,8 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "mcp 2.3.0 
 # --- the clients -----------------------------------------------------------------------------
 
 VENV=$HERE/python/.venv
-STAMP="$(python3 --version) $(sha256sum "$HERE/python/requirements.txt" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ]; then
-    say "python venv in interop/mcp/python/.venv (pip install -r requirements.txt)"
-    rm -rf "$VENV"
-    quiet python3 -m venv "$VENV"
-    quiet "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input --no-deps \
-        --require-virtualenv -r "$HERE/python/requirements.txt"
-    quiet "$VENV/bin/python" -m pip check --disable-pip-version-check
-    printf '%s' "$STAMP" >"$VENV/.stamp"
-fi
-
-say "npm ci in interop/mcp/node (@modelcontextprotocol/sdk)"
-(cd "$HERE/node" && quiet npm ci --no-audit --no-fund --loglevel=error)
+suite_venv "$VENV" "$HERE/python/requirements.txt"
+suite_npm_ci "$HERE/node" @modelcontextprotocol/sdk
 
 suite_tickets_bin
 
@@ -60,32 +49,17 @@ suite_start_server
 MCP_URL=${URL%/api/jsonrpc}/mcp
 say "MCP endpoint at $MCP_URL"
 
-# One JSON-RPC call with the owner key; prints the result member (compact JSON).
-rpc() {
-    local answer
-    answer=$(curl -sS --max-time 10 "$URL" -H "x-api-key: $OWNER_KEY" \
-        -H 'content-type: application/json' -d "$1") || die "setup call failed: $1"
-    python3 -c 'import json, sys
-answer = json.loads(sys.argv[1])
-if "result" not in answer:
-    sys.exit("setup call answered " + sys.argv[1])
-print(json.dumps(answer["result"], separators=(",", ":")))' "$answer" || die "setup: $1"
-}
-
 HEADLINE="Fix the login page"
-[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP one"}},"id":1}')" = 1 ] || die "project 1 was not created as 1"
-[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP two"}},"id":1}')" = 2 ] || die "project 2 was not created as 2"
-[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$HEADLINE"'"}},"id":1}')" = 1 ] || die "ticket 1 was not created as 1"
-[ "$(rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":2,"headline":"Not yours"}},"id":1}')" = 2 ] || die "ticket 2 was not created as 2"
+[ "$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP one"}},"id":1}')" = 1 ] || die "project 1 was not created as 1"
+[ "$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.projects.addProject","params":{"values":{"name":"MCP two"}},"id":1}')" = 2 ] || die "project 2 was not created as 2"
+[ "$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":1,"headline":"'"$HEADLINE"'"}},"id":1}')" = 1 ] || die "ticket 1 was not created as 1"
+[ "$(suite_rpc '{"jsonrpc":"2.0","method":"leantime.rpc.tickets.addTicket","params":{"values":{"projectId":2,"headline":"Not yours"}},"id":1}')" = 2 ] || die "ticket 2 was not created as 2"
 READONLY_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --project 1 --name mcp-interop | tail -n1)
 [[ "$READONLY_KEY" == lt_* ]] || die "tickets keys create printed no key"
 say "projects 1 and 2, tickets 1 (project 1) and 2 (project 2), a readonly key for project 1"
 
 export MCP_URL MCP_OWNER_KEY=$OWNER_KEY MCP_READONLY_KEY=$READONLY_KEY MCP_TICKET=1 \
     MCP_HEADLINE=$HEADLINE MCP_FOREIGN_TICKET=2
-
-RESULTS=$WORK/results
-: >"$RESULTS"
 
 # Runs one client; a crash, a hang or a missing case is a failure too.
 run_client() {
@@ -98,10 +72,10 @@ run_client() {
     local reported
     reported=$(grep -cE "^(PASS|FAIL) $client " "$out" || true)
     if [ "$reported" -lt "$expected" ]; then
-        echo "FAIL $client cases: reported $reported of $expected cases" | tee -a "$RESULTS"
+        report "FAIL $client cases: reported $reported of $expected cases"
     fi
     if [ "$rc" != 0 ] && ! grep -q "^FAIL $client " "$out"; then
-        echo "FAIL $client exit: exited with status $rc" | tee -a "$RESULTS"
+        report "FAIL $client exit: exited with status $rc"
     fi
     if [ "$rc" != 0 ]; then
         tail -n 20 "$WORK/$client.err" >&2
@@ -112,13 +86,5 @@ run_client() {
 (cd "$HERE/python" && run_client python 56 "$VENV/bin/python" client.py)
 (cd "$HERE/node" && run_client node 28 node client.js)
 
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "FAIL server alive: the server exited during the run" | tee -a "$RESULTS"
-    tail -n 20 "$WORK/server.err" >&2
-fi
-
-PASSED=$(grep -c '^PASS ' "$RESULTS" || true)
-FAILED=$(grep -c '^FAIL ' "$RESULTS" || true)
-echo
-echo "mcp: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+suite_server_alive
+suite_summary

@@ -8,8 +8,9 @@
 # makes known calls (good, failing, forbidden, unknown, hostile method names, batches, a GET, a
 # notification, refused keys, a batch over the rate limit), scrapes again and checks every
 # difference, that every method label is a mounted method's name or `_OTHER`, and that the
-# histograms are well formed. Prints `PASS metrics <case>` / `FAIL metrics <case>: why` and
-# `N passed, M failed`; exits non-zero on any failure.
+# histograms are well formed. Prints `PASS metrics <case>` / `FAIL metrics <case>: why`, its
+# `N passed, M failed`, then the suite's `metrics: N passed, M failed` (with the server's own
+# check); exits non-zero on any failure.
 #
 # Usage: bash interop/metrics/run.sh      (TICKETS_BIN=/path/to/tickets to test another build)
 set -euo pipefail
@@ -27,19 +28,7 @@ suite_tickets_bin
 
 
 VENV=$HERE/.venv
-STAMP="$(python3 --version) $(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP" ]; then
-    say "python venv in interop/metrics/.venv (pip install -r requirements.txt)"
-    rm -rf "$VENV"
-    if ! python3 -m venv "$VENV" >"$WORK/venv.log" 2>&1; then
-        cat "$WORK/venv.log" >&2
-        die "python3 -m venv failed (Debian: apt-get install python3-venv; interop/run.sh does)"
-    fi
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-deps \
-        --require-virtualenv -r "$HERE/requirements.txt" >"$WORK/pip.log" 2>&1 \
-        || { cat "$WORK/pip.log" >&2; die "pip install -r requirements.txt failed"; }
-    printf '%s' "$STAMP" >"$VENV/.stamp"
-fi
+suite_venv "$VENV" "$HERE/requirements.txt"
 
 suite_start_server --metrics-listen 127.0.0.1:0 --rate-limit 300
 # Logged before the owner key is printed, so already there.
@@ -53,10 +42,8 @@ say "API at $URL, metrics at $METRICS"
 rc=0
 LEANRPC_URL=$URL LEANRPC_METRICS_URL=$METRICS LEANRPC_OWNER_KEY=$OWNER_KEY \
     LEANRPC_READONLY_KEY=$READONLY_KEY LEANRPC_SPARE_KEY=$SPARE_KEY LEANRPC_RATE_LIMIT=300 \
-    timeout 120 "$VENV/bin/python" "$HERE/check.py" || rc=$?
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "FAIL metrics server: the tickets server exited during the run"
-    tail -n 20 "$WORK/server.err" >&2
-    rc=1
-fi
-exit "$rc"
+    timeout 120 "$VENV/bin/python" "$HERE/check.py" | tee "$WORK/check.out" || rc=$?
+grep -E '^(PASS|FAIL) ' "$WORK/check.out" >>"$RESULTS" || true
+[ "$rc" = 0 ] || grep -q '^FAIL ' "$RESULTS" || report "FAIL metrics exit: check.py exited with status $rc"
+suite_server_alive
+suite_summary

@@ -39,8 +39,7 @@ NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "the generated client needs fetch, and this suite node >= 20; found $(node --version)"
 
 
-say "npm ci in interop/typescript (typescript)"
-(cd "$HERE" && quiet npm ci --no-audit --no-fund --loglevel=error)
+suite_npm_ci "$HERE" typescript
 TSC=$HERE/node_modules/.bin/tsc
 [ -x "$TSC" ] || die "npm ci installed no tsc"
 
@@ -60,10 +59,6 @@ READONLY_KEY=$("$TICKETS" keys create "${STORE_ARGS[@]}" --role readonly --proje
 say "project 1 and a readonly key for project 1 are ready"
 
 # --- generate, compile, run --------------------------------------------------------------------
-
-RESULTS=$WORK/results
-: >"$RESULTS"
-report() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 
 SRC=$WORK/src
 OUT=$WORK/out
@@ -146,13 +141,5 @@ run_program() {
 run_program edge.test 5
 run_program tickets.test 6
 
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    report "FAIL typescript server alive: the server exited during the run"
-    tail -n 20 "$WORK/server.err" >&2
-fi
-
-PASSED=$(grep -c '^PASS ' "$RESULTS" || true)
-FAILED=$(grep -c '^FAIL ' "$RESULTS" || true)
-echo
-echo "typescript: $PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+suite_server_alive
+suite_summary
