@@ -4,13 +4,13 @@
 //! Run with: cargo bench -p leanrpc-benches (see benches/README.md).
 
 use std::hint::black_box;
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
 use futures_executor::block_on;
 use jsonrpsee::RpcModule;
 use leanrpc::http::{Endpoint, HttpRequest};
+use leanrpc_benches::request::{PEER, post};
 use leanrpc_benches::{bodies, floor, keycheck::KeyTable, service};
 use serde_json::value::RawValue;
 
@@ -19,7 +19,6 @@ mod common;
 use common::jsonrpsee_api::{self, Bench};
 use common::paired;
 
-const PEER: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
 const JSON: &[u8] = b"application/json";
 
 /// jsonrpsee's in-process entry point for one call.
@@ -45,17 +44,6 @@ async fn jsonrpsee_batch(module: &RpcModule<Bench>, body: &str) -> Vec<u8> {
     }
     out.push(b']');
     out
-}
-
-fn post<'a>(body: &'a [u8], headers: &'a Vec<(&'a str, &'a [u8])>) -> HttpRequest<'a> {
-    HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers,
-        body,
-        peer: PEER,
-    }
 }
 
 /// Checks once, outside the timing, that all contenders give the expected answer: `expect`

@@ -14,9 +14,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_executor::block_on;
-use leanrpc::http::{Endpoint, HttpRequest};
+use leanrpc::http::Endpoint;
 use leanrpc::{Role, Server};
-use leanrpc_benches::{bodies, service};
+use leanrpc_benches::scratch_db::ScratchDatabase;
+use leanrpc_benches::{bodies, request, service};
 use leanrpc_keys::{KeyAuthenticator, KeyScheme, KeyStore, NewKey, PgKeyStore, SqliteStore};
 
 /// How long each round runs one backend.
@@ -27,19 +28,14 @@ fn main() {
         .nth(1)
         .map_or(10, |n| n.parse().expect("ROUNDS is a number"));
     let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
-    let admin = std::env::var("LEANRPC_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("leanrpc_bench_keys_{}", std::process::id());
-    runtime.block_on(execute(&admin, &format!("CREATE DATABASE {name}")));
-    let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-    let url = format!("{base}/{name}");
+    let database = runtime.block_on(ScratchDatabase::create("leanrpc_bench_keys"));
 
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite: Arc<dyn KeyStore> =
         Arc::new(SqliteStore::open(dir.path().join("keys.sqlite3")).expect("open SQLite"));
     let postgres: Arc<dyn KeyStore> = Arc::new(
         runtime
-            .block_on(PgKeyStore::connect(&url))
+            .block_on(PgKeyStore::connect(database.url()))
             .expect("connect PostgreSQL"),
     );
     let backends = [("SQLite", sqlite), ("PostgreSQL", postgres)].map(|(name, store)| {
@@ -63,18 +59,8 @@ fn main() {
     let mut rates: [Vec<f64>; 2] = [vec![], vec![]];
     for round in 0..=rounds {
         for (i, (_, endpoint, key)) in backends.iter().enumerate() {
-            let headers: Vec<(&str, &[u8])> = vec![
-                ("content-type", b"application/json"),
-                ("x-api-key", key.as_bytes()),
-            ];
-            let request = HttpRequest {
-                method: "POST",
-                path: "/api/jsonrpc",
-                query: None,
-                headers: &headers,
-                body: bodies::SUBTRACT_POSITIONAL.as_bytes(),
-                peer: Some(std::net::IpAddr::from([127, 0, 0, 1])),
-            };
+            let headers = request::headers(key);
+            let request = request::post(bodies::SUBTRACT_POSITIONAL.as_bytes(), &headers);
             let start = Instant::now();
             let mut calls = 0u64;
             while start.elapsed() < ROUND {
@@ -102,18 +88,5 @@ fn main() {
     }
     println!("  PostgreSQL / SQLite: {:.3}×", medians[1].0 / medians[0].0);
     drop(backends);
-    runtime.block_on(execute(
-        &admin,
-        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-    ));
-}
-
-async fn execute(url: &str, sql: &str) {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .expect("PostgreSQL answers (LEANRPC_TEST_POSTGRES)");
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client.batch_execute(sql).await.expect(sql);
+    runtime.block_on(database.drop_database());
 }

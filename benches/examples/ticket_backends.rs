@@ -23,7 +23,9 @@
 
 use std::time::{Duration, Instant};
 
-use leanrpc::http::{Endpoint, HttpRequest};
+use leanrpc::http::Endpoint;
+use leanrpc_benches::request::{headers, post};
+use leanrpc_benches::scratch_db::ScratchDatabase;
 use serde_json::{Value, json};
 
 /// How long each round runs one backend.
@@ -61,16 +63,12 @@ fn main() {
         .nth(1)
         .map_or(8, |n| n.parse().expect("ROUNDS is a number"));
     let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
-    let admin = std::env::var("LEANRPC_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("leanrpc_bench_tickets_{}", std::process::id());
-    let settings = runtime.block_on(execute(&admin, &format!("CREATE DATABASE {name}")));
-    let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
-    let url = format!("{base}/{name}");
+    let database = runtime.block_on(ScratchDatabase::create("leanrpc_bench_tickets"));
+    let settings = runtime.block_on(database.settings());
 
     let dir = tempfile::tempdir().expect("temp dir");
     let mut postgres = tickets::Options::new(dir.path().join("unused"));
-    postgres.database = Some(url);
+    postgres.database = Some(database.url().to_owned());
     let backends: Vec<Backend> = runtime.block_on(async {
         let mut backends = Vec::new();
         for (name, options) in [
@@ -127,10 +125,7 @@ fn main() {
     for backend in backends {
         runtime.block_on(backend.app.store.close());
     }
-    runtime.block_on(execute(
-        &admin,
-        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-    ));
+    runtime.block_on(database.drop_database());
 }
 
 impl Backend {
@@ -233,44 +228,4 @@ impl Backend {
         }
         calls as f64 / start.elapsed().as_secs_f64()
     }
-}
-
-/// The headers of a POST with `key`.
-fn headers(key: &str) -> Vec<(&str, &[u8])> {
-    vec![
-        ("content-type", b"application/json".as_slice()),
-        ("x-api-key", key.as_bytes()),
-    ]
-}
-
-/// A POST of `body` to the endpoint from loopback.
-fn post<'a>(body: &'a [u8], headers: &'a Vec<(&'a str, &'a [u8])>) -> HttpRequest<'a> {
-    HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers,
-        body,
-        peer: Some(std::net::IpAddr::from([127, 0, 0, 1])),
-    }
-}
-
-/// Runs `sql` on `url`; answers the server's durability settings, for the report.
-async fn execute(url: &str, sql: &str) -> String {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .expect("PostgreSQL answers (LEANRPC_TEST_POSTGRES)");
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    client.batch_execute(sql).await.expect(sql);
-    let mut settings = Vec::new();
-    for setting in ["server_version", "fsync", "synchronous_commit"] {
-        let row = client
-            .query_one(&format!("SHOW {setting}"), &[])
-            .await
-            .expect(setting);
-        settings.push(format!("{setting}={}", row.get::<_, String>(0)));
-    }
-    settings.join(" ")
 }

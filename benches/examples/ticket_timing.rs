@@ -18,26 +18,16 @@
 //! tokio's blocking pool, encode.
 
 use std::hint::black_box;
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
 use leanrpc::Role;
 use leanrpc::http::{Endpoint, HttpRequest};
+use leanrpc_benches::request::{headers, post};
 use leanrpc_keys::NewKey;
 use serde_json::{Value, json};
 
 /// The size of a big ticket's description: just under the 2 MiB request limit.
 const BIG: usize = 1_900_000;
-
-const PEER: Option<IpAddr> = Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
-
-/// The headers of a POST with `key`.
-fn headers(key: &str) -> Vec<(&str, &[u8])> {
-    vec![
-        ("content-type", b"application/json".as_slice()),
-        ("x-api-key", key.as_bytes()),
-    ]
-}
 
 fn main() {
     let rounds: usize = std::env::args()
@@ -210,17 +200,6 @@ fn report(title: &str, cases: &[(&str, i64)], times: Vec<Vec<f64>>) {
             at(0.75),
             at(0.5) / medians[0]
         );
-    }
-}
-
-fn post<'a>(body: &'a [u8], headers: &'a Vec<(&'a str, &'a [u8])>) -> HttpRequest<'a> {
-    HttpRequest {
-        method: "POST",
-        path: "/api/jsonrpc",
-        query: None,
-        headers,
-        body,
-        peer: PEER,
     }
 }
 
