@@ -40,7 +40,7 @@ async fn pages_of_allowed_origins_may_call_and_others_may_not() {
         "--cors-origin",
         "https://other.example",
     ]);
-    let browser = Browser::launch();
+    let mut browser = Browser::launch();
 
     let mut page = browser.open(&format!("{allowed}/"));
     assert_eq!(page.eval("location.origin"), json!(allowed));
@@ -103,7 +103,7 @@ async fn pages_of_allowed_origins_may_call_and_others_may_not() {
 async fn cors_is_off_by_default() {
     let origin = serve_page(APP_PAGE);
     let server = TicketsServer::start(&[]);
-    let browser = Browser::launch();
+    let mut browser = Browser::launch();
     let mut page = browser.open(&format!("{origin}/"));
     let outcome = page.eval(&fetch_from_page(&server.url, &server.owner));
     assert_eq!(outcome["ok"], false, "{outcome}");
@@ -137,7 +137,7 @@ async fn the_console_calls_the_api_with_a_typed_key() {
     let project = support::project(&server, "Console").await;
     support::ticket(&server, project, "Seen from the console").await;
     let readonly = server.create_key(&["--role", "readonly", "--name", "console"]);
-    let browser = Browser::launch();
+    let mut browser = Browser::launch();
     let mut page = browser.open(&format!("{}/reference", server.url));
 
     // The script ran under the page's CSP: the console is shown, with every method.
@@ -239,7 +239,7 @@ async fn the_console_calls_the_api_with_a_typed_key() {
 #[tokio::test]
 async fn the_page_is_whole_without_javascript() {
     let server = TicketsServer::start(&[]);
-    let browser = Browser::launch();
+    let mut browser = Browser::launch();
     let mut page = browser.open("about:blank");
     page.open_without_scripts(&format!("{}/reference", server.url));
     // Every method and its example are there; the console, which needs the script, stays

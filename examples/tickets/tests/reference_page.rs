@@ -9,9 +9,10 @@
 
 mod support;
 
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
+use support::cdp::headless_chromium;
 use support::tools::{run, text, workspace_root};
 use support::{TicketsServer, discover, method_names};
 
@@ -94,20 +95,7 @@ async fn the_reference_page_renders_every_method_in_headless_chromium() {
 /// Runs headless Chromium (Debian's `chromium`) on `url`.
 fn chromium(profile: &tempfile::TempDir, args: &[&str], url: &str) -> Output {
     let output = run(
-        Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(args)
-            .arg(url),
+        headless_chromium(profile).args(args).arg(url),
         Duration::from_secs(120),
         "chromium (install Debian's chromium package: scripts/ci-deps.sh)",
     );

@@ -1,17 +1,39 @@
-//! Headless Chromium driven over the Chrome DevTools Protocol, with a minimal WebSocket client
-//! (text frames only, what DevTools sends): open a page, evaluate JavaScript in it, wait for a
-//! condition. Enough for the browser tests; no crate needed.
+//! Headless Chromium driven over the Chrome DevTools Protocol (its WebSocket, with
+//! `tungstenite`): open a page, evaluate JavaScript in it, wait for a condition; and a page of
+//! another origin served with axum.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use tungstenite::{Message, WebSocket};
 
-/// A headless Chromium with its DevTools port; killed on drop.
+/// Debian's `chromium`, headless, quiet (no first-run, sync, update or background traffic) and
+/// with a profile of its own in `profile`: the flags every browser test starts it with.
+pub fn headless_chromium(profile: &tempfile::TempDir) -> Command {
+    let mut command = Command::new("chromium");
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()));
+    command
+}
+
+/// A headless Chromium with its DevTools connection; killed on drop.
 pub struct Browser {
     child: Child,
+    /// The browser's own DevTools session, which opens the tabs.
+    session: Session,
     port: u16,
     _profile: tempfile::TempDir,
 }
@@ -20,20 +42,11 @@ impl Browser {
     /// Starts Debian's `chromium` headless on a free loopback DevTools port.
     pub fn launch() -> Self {
         let profile = tempfile::tempdir().unwrap();
-        let mut child = Command::new("chromium")
+        let mut child = headless_chromium(&profile)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
             ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -46,34 +59,36 @@ impl Browser {
         let stderr = child.stderr.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                // "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/ID"
                 if let Some(at) = line.find("ws://127.0.0.1:") {
-                    let rest = &line[at + "ws://127.0.0.1:".len()..];
-                    let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
-                    let _ = tx.send(port);
+                    let _ = tx.send(line[at..].trim().to_owned());
                 }
             }
         });
-        let port = rx
+        let url = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("chromium printed its DevTools address");
+        let port: u16 = url["ws://127.0.0.1:".len()..]
+            .split('/')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("a DevTools port in {url}"));
         Self {
             child,
+            session: Session::connect(&url),
             port,
             _profile: profile,
         }
     }
 
     /// Opens `url` in a new tab.
-    pub fn open(&self, url: &str) -> Page {
-        let target = http(self.port, "PUT", &format!("/json/new?{url}"));
-        let target: Value = serde_json::from_str(&target).expect("a target");
-        let ws = target["webSocketDebuggerUrl"]
-            .as_str()
-            .expect("a DevTools socket");
-        let path = &ws[ws.find("/devtools/").unwrap()..];
+    pub fn open(&mut self, url: &str) -> Page {
+        let target = self
+            .session
+            .call("Target.createTarget", json!({"url": url}));
+        let id = target["targetId"].as_str().expect("a target id");
         let mut page = Page {
-            socket: WebSocket::connect(self.port, path),
-            next: 0,
+            session: Session::connect(&format!("ws://127.0.0.1:{}/devtools/page/{id}", self.port)),
         };
         // A new tab starts on about:blank: wait for the page asked for.
         page.wait_for(&format!(
@@ -91,26 +106,59 @@ impl Drop for Browser {
     }
 }
 
-/// One tab.
-pub struct Page {
-    socket: WebSocket,
+/// A DevTools session: commands sent and answered over one WebSocket.
+struct Session {
+    socket: WebSocket<TcpStream>,
     next: u64,
 }
 
-impl Page {
-    /// Sends a DevTools command and returns its result.
-    pub fn call(&mut self, method: &str, params: Value) -> Value {
+impl Session {
+    /// Connects to the DevTools socket at `url` (`ws://127.0.0.1:PORT/devtools/...`).
+    fn connect(url: &str) -> Self {
+        let address = url["ws://".len()..].split('/').next().unwrap();
+        let stream = TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        let (socket, _) = tungstenite::client(url, stream)
+            .unwrap_or_else(|e| panic!("DevTools WebSocket {url}: {e}"));
+        Self { socket, next: 0 }
+    }
+
+    /// Sends a DevTools command and returns its result (events in between are skipped).
+    fn call(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
         let id = self.next;
         let command = json!({"id": id, "method": method, "params": params});
-        self.socket.send(&command.to_string());
+        self.socket
+            .send(Message::text(command.to_string()))
+            .unwrap_or_else(|e| panic!("{method}: {e}"));
         loop {
-            let message: Value = serde_json::from_str(&self.socket.receive()).unwrap();
+            let message = self
+                .socket
+                .read()
+                .unwrap_or_else(|e| panic!("{method}: {e}"));
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let message: Value = serde_json::from_str(text.as_str()).unwrap();
             if message["id"] == id {
                 assert!(message.get("error").is_none(), "{method}: {message}");
                 return message["result"].clone();
             }
         }
+    }
+}
+
+/// One tab.
+pub struct Page {
+    session: Session,
+}
+
+impl Page {
+    /// Sends a DevTools command to this tab and returns its result.
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.session.call(method, params)
     }
 
     /// Evaluates `expression` in the page (awaiting a promise) and returns its value.
@@ -151,142 +199,23 @@ impl Page {
     }
 }
 
-/// One HTTP/1.1 request to the DevTools port; the body of the answer.
-fn http(port: u16, method: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
-    )
-    .unwrap();
-    // DevTools keeps the connection open: read the head, then Content-Length bytes.
-    let mut reader = BufReader::new(stream);
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    String::from_utf8(body).unwrap()
-}
-
-/// A WebSocket client for text messages.
-struct WebSocket {
-    stream: BufReader<TcpStream>,
-}
-
-impl WebSocket {
-    fn connect(port: u16, path: &str) -> Self {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nupgrade: websocket\r\n\
-             connection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-             sec-websocket-version: 13\r\n\r\n"
-        )
-        .unwrap();
-        let mut stream = BufReader::new(stream);
-        let mut status = String::new();
-        stream.read_line(&mut status).unwrap();
-        assert!(status.starts_with("HTTP/1.1 101"), "{status}");
-        loop {
-            let mut line = String::new();
-            stream.read_line(&mut line).unwrap();
-            if line == "\r\n" {
-                break;
-            }
-        }
-        Self { stream }
-    }
-
-    /// Sends one masked text frame (clients must mask).
-    fn send(&mut self, text: &str) {
-        let payload = text.as_bytes();
-        let mask = [0x37, 0xfa, 0x21, 0x3d];
-        let mut frame = vec![0x81];
-        match payload.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n if n <= 0xffff => {
-                frame.push(0x80 | 126);
-                frame.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(0x80 | 127);
-                frame.extend_from_slice(&(n as u64).to_be_bytes());
-            }
-        }
-        frame.extend_from_slice(&mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-        self.stream.get_mut().write_all(&frame).unwrap();
-    }
-
-    /// The next text message (fragments joined; other frames skipped).
-    fn receive(&mut self) -> String {
-        let mut message = Vec::new();
-        loop {
-            let mut head = [0; 2];
-            self.stream.read_exact(&mut head).unwrap();
-            let fin = head[0] & 0x80 != 0;
-            let opcode = head[0] & 0x0f;
-            let len = match head[1] & 0x7f {
-                126 => {
-                    let mut n = [0; 2];
-                    self.stream.read_exact(&mut n).unwrap();
-                    u64::from(u16::from_be_bytes(n))
-                }
-                127 => {
-                    let mut n = [0; 8];
-                    self.stream.read_exact(&mut n).unwrap();
-                    u64::from_be_bytes(n)
-                }
-                n => u64::from(n),
-            };
-            let mut payload = vec![0; usize::try_from(len).unwrap()];
-            self.stream.read_exact(&mut payload).unwrap();
-            match opcode {
-                0x1 | 0x0 => message.extend_from_slice(&payload),
-                0x8 => panic!("DevTools closed the socket"),
-                _ => continue,
-            }
-            if fin {
-                return String::from_utf8(message).unwrap();
-            }
-        }
-    }
-}
-
-/// A loopback HTTP server answering every request with `html`: a page of another origin.
+/// A loopback HTTP server (axum) answering every request with `html`: a page of another
+/// origin. Returns its origin; it runs until the test process ends.
 pub fn serve_page(html: &'static str) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-            }
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{html}",
-                html.len()
-            );
-        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let page =
+                axum::Router::new().fallback(move || async move { axum::response::Html(html) });
+            axum::serve(listener, page).await.unwrap();
+        });
     });
     origin
 }
