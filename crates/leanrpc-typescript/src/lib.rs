@@ -127,8 +127,10 @@ impl Options {
 ///
 /// When the document is not one (no `openrpc` version, no `methods` array, a method without a
 /// name, a name listed twice, a `$ref` to a schema that is not in `components.schemas`, a
-/// schema that is not an object), or when [`Options::class_name`] is not a usable identifier.
-/// The [`Error`] says where.
+/// schema that is not an object), when a method name's first segment would clash with the
+/// client itself (`$call`, `$batch`, `$notify`, or `then`, which would make the client
+/// awaitable), or when [`Options::class_name`] is not a usable identifier. The [`Error`] says
+/// where.
 pub fn generate(document: &serde_json::Value, options: &Options) -> Result<String, Error> {
     if !names::is_free(&options.class_name) {
         return Err(Error::new(

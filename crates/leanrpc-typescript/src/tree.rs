@@ -15,7 +15,8 @@ pub(crate) struct Node {
 
 impl Node {
     /// The tree of `names` (each with where it is in the document, for errors). A top-level
-    /// segment may not take one of the client's own members (`$call`, `$batch`, `$notify`).
+    /// segment may not take one of the client's own members (`$call`, `$batch`, `$notify`), nor
+    /// be `then`, which JavaScript's `await` calls on any object that has it.
     pub(crate) fn build<'a>(
         names: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Node, Error> {
@@ -27,6 +28,16 @@ impl Node {
                     format!("{at}.name"),
                     format!(
                         "`{name}` starts with `{top}`, which is the client's own `{top}`; rename the method"
+                    ),
+                ));
+            }
+            if top == "then" {
+                return Err(Error::new(
+                    format!("{at}.name"),
+                    format!(
+                        "`{name}` starts with `then`, which would make the client a thenable: \
+                         `await client` (or returning it from an async function) would call \
+                         `client.then`; rename the method"
                     ),
                 ));
             }
@@ -107,5 +118,16 @@ mod tests {
         assert!(error.message().contains("client's own `$batch`"), "{error}");
         // Below the top they are ordinary names.
         assert!(Node::build([("x.$batch", "m0")]).is_ok());
+    }
+
+    #[test]
+    fn then_at_the_top_would_make_the_client_awaitable() {
+        let error = Node::build([("then", "methods[0]")]).unwrap_err();
+        assert_eq!(error.at(), "methods[0].name");
+        assert!(error.message().contains("thenable"), "{error}");
+        let error = Node::build([("then.x", "methods[2]")]).unwrap_err();
+        assert_eq!(error.at(), "methods[2].name");
+        // Below the top it is an ordinary name (a namespace object is not awaited).
+        assert!(Node::build([("x.then", "m0"), ("thenable", "m1")]).is_ok());
     }
 }
