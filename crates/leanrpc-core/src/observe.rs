@@ -170,6 +170,12 @@ impl<'a> Observed<'a> {
         }
     }
 
+    /// Whether nothing observes the call (no subscriber wants its span, no observer): the
+    /// caller may then run it without [`Observed::run`].
+    pub(crate) fn is_off(&self) -> bool {
+        self.state.is_none()
+    }
+
     /// Runs the call's future inside the span, telling the observer of its start and end.
     pub(crate) async fn run(
         self,

@@ -256,8 +256,7 @@ impl Server {
         }
     }
 
-    /// Runs one call of an envelope, observed: `rpc.discover` here, every other name through
-    /// [`Server::run`].
+    /// Runs one call of an envelope, observed ([`Server::observe`]).
     async fn execute(
         &self,
         call: &Call<'_>,
@@ -265,14 +264,31 @@ impl Server {
         headers: &dyn HeaderSource,
         out: &mut Vec<u8>,
     ) -> Result<(), RpcError> {
-        let run = async {
-            if self.inner.discovery && call.method == discover::DISCOVER_METHOD {
-                return self.discover(call, caller, out);
-            }
-            let ctx = CallContext::new(caller, headers).with_id(call.id);
-            self.run(&call.method, call.params, &ctx, out).await
-        };
-        self.observed(&call.method, call.id, caller, run).await
+        let observed = self.observe(&call.method, call.id, caller);
+        // Unobserved, the call's future is awaited here directly rather than moved into the
+        // observation's: a few hundred bytes less to copy per call.
+        if observed.is_off() {
+            return self.dispatch(call, caller, headers, out).await;
+        }
+        observed
+            .run(self.dispatch(call, caller, headers, out))
+            .await
+    }
+
+    /// Runs one call of an envelope: `rpc.discover` here, every other name through
+    /// [`Server::run`].
+    async fn dispatch(
+        &self,
+        call: &Call<'_>,
+        caller: Option<&Caller>,
+        headers: &dyn HeaderSource,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RpcError> {
+        if self.inner.discovery && call.method == discover::DISCOVER_METHOD {
+            return self.discover(call, caller, out);
+        }
+        let ctx = CallContext::new(caller, headers).with_id(call.id);
+        self.run(&call.method, call.params, &ctx, out).await
     }
 
     /// Answers `rpc.discover`: like any method, it needs a caller when the server

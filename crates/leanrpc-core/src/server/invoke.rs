@@ -1,10 +1,9 @@
 //! One call, the way every front end reaches a method: resolve the name, check the caller's
 //! access, run the handler under a panic guard and the call timeout, and hold its result to
 //! the per-result size limit. The JSON-RPC envelope runs each of its calls through the same
-//! steps ([`Server::run`]). Both are observed here ([`Server::observed`]): one span and one
+//! steps ([`Server::run`]). Both are observed here ([`Server::observe`]): one span and one
 //! observer report per call, whichever way it came.
 
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
@@ -146,34 +145,47 @@ impl Server {
         ctx: &CallContext<'_>,
     ) -> Result<Vec<u8>, RpcError> {
         let mut out = Vec::with_capacity(128);
-        let call = async {
-            self.run(method, params, ctx, &mut out).await?;
-            if out.is_empty() {
-                out.extend_from_slice(b"null");
-            }
-            let limit = self.inner.limits.max_response_bytes;
-            if out.len() > limit {
-                return Err(response::over_result_cap(limit));
-            }
-            Ok(())
-        };
-        self.observed(method, ctx.id, ctx.caller, call).await?;
+        let observed = self.observe(method, ctx.id, ctx.caller);
+        if observed.is_off() {
+            self.run_capped(method, params, ctx, &mut out).await?;
+        } else {
+            observed
+                .run(self.run_capped(method, params, ctx, &mut out))
+                .await?;
+        }
         Ok(out)
     }
 
-    /// Runs `call`, the call of `method` (as the client sent it) with `id` by `caller`, in its
-    /// span and told to the server's observer: the one place every call goes through, from an
-    /// envelope or from [`Server::invoke`] ([`crate::observe`]).
-    pub(super) async fn observed(
+    /// [`Server::run`], then `null` for a handler that wrote nothing, and the per-result limit.
+    async fn run_capped(
         &self,
         method: &str,
-        id: Option<Id<'_>>,
-        caller: Option<&Caller>,
-        call: impl Future<Output = Result<(), RpcError>>,
+        params: Params<'_>,
+        ctx: &CallContext<'_>,
+        out: &mut Vec<u8>,
     ) -> Result<(), RpcError> {
+        self.run(method, params, ctx, out).await?;
+        if out.is_empty() {
+            out.extend_from_slice(b"null");
+        }
+        let limit = self.inner.limits.max_response_bytes;
+        if out.len() > limit {
+            return Err(response::over_result_cap(limit));
+        }
+        Ok(())
+    }
+
+    /// The observation of the call of `method` (as the client sent it) with `id` by `caller`:
+    /// its span and the server's observer. The one place every call goes through, from an
+    /// envelope or from [`Server::invoke`] ([`crate::observe`]); when neither a subscriber nor
+    /// an observer wants it, it is off and the call runs without it.
+    pub(super) fn observe<'a>(
+        &'a self,
+        method: &'a str,
+        id: Option<Id<'a>>,
+        caller: Option<&'a Caller>,
+    ) -> Observed<'a> {
         Observed::new(self, method, id, caller, self.inner.observer.as_deref())
-            .run(call)
-            .await
     }
 
     /// Resolves `method`, checks access, and runs its handler under the panic guard and the
