@@ -25,9 +25,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
-use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::auth::Caller;
@@ -171,32 +172,57 @@ impl<'a> Observed<'a> {
     }
 
     /// Whether nothing observes the call (no subscriber wants its span, no observer): the
-    /// caller may then run it without [`Observed::run`].
+    /// call may then be awaited without [`Observed::wrap`].
     pub(crate) fn is_off(&self) -> bool {
         self.state.is_none()
     }
 
-    /// Runs the call's future inside the span, telling the observer of its start and end.
-    pub(crate) async fn run(
-        self,
-        call: impl Future<Output = Result<(), RpcError>>,
-    ) -> Result<(), RpcError> {
-        let Some(state) = self.state else {
-            return call.await;
+    /// `call`, observed: told to the observer as started now, polled inside the span, and
+    /// told as ended when it finishes or is dropped unfinished. With nothing observing, it is
+    /// `call` as it is.
+    pub(crate) fn wrap<F>(self, call: F) -> ObservedCall<'a, F> {
+        let end = self.state.map(|state| {
+            if let Some(observer) = state.observer {
+                observer.on_call_start(&state.info);
+            }
+            End {
+                state,
+                started: Instant::now(),
+                error: None,
+                completed: false,
+            }
+        });
+        ObservedCall { call, end }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A call's future with its observation ([`Observed::wrap`]): one layer, so the call's
+    /// future is not moved through further futures of its own.
+    pub(crate) struct ObservedCall<'a, F> {
+        #[pin]
+        call: F,
+        end: Option<End<'a>>,
+    }
+}
+
+impl<F: Future<Output = Result<(), RpcError>>> Future for ObservedCall<'_, F> {
+    type Output = Result<(), RpcError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Some(end) = this.end.as_mut() else {
+            return this.call.poll(cx);
         };
-        let mut end = End {
-            state,
-            started: Instant::now(),
-            error: None,
-            completed: false,
+        let result = {
+            let _entered = end.state.span.enter();
+            ready!(this.call.poll(cx))
         };
-        if let Some(observer) = end.state.observer {
-            observer.on_call_start(&end.state.info);
-        }
-        let result = call.instrument(end.state.span.clone()).await;
         end.completed = true;
         end.error = result.as_ref().err().map(RpcError::code);
-        result
+        // Ended now, not when the finished future is dropped.
+        *this.end = None;
+        Poll::Ready(result)
     }
 }
 

@@ -265,13 +265,13 @@ impl Server {
         out: &mut Vec<u8>,
     ) -> Result<(), RpcError> {
         let observed = self.observe(&call.method, call.id, caller);
-        // Unobserved, the call's future is awaited here directly rather than moved into the
-        // observation's: a few hundred bytes less to copy per call.
+        // Unobserved, the call's future is awaited here directly: not moved into a wrapper, a
+        // few hundred bytes less to copy per call.
         if observed.is_off() {
             return self.dispatch(call, caller, headers, out).await;
         }
         observed
-            .run(self.dispatch(call, caller, headers, out))
+            .wrap(self.dispatch(call, caller, headers, out))
             .await
     }
 

@@ -150,7 +150,7 @@ impl Server {
             self.run_capped(method, params, ctx, &mut out).await?;
         } else {
             observed
-                .run(self.run_capped(method, params, ctx, &mut out))
+                .wrap(self.run_capped(method, params, ctx, &mut out))
                 .await?;
         }
         Ok(out)
@@ -177,8 +177,8 @@ impl Server {
 
     /// The observation of the call of `method` (as the client sent it) with `id` by `caller`:
     /// its span and the server's observer. The one place every call goes through, from an
-    /// envelope or from [`Server::invoke`] ([`crate::observe`]); when neither a subscriber nor
-    /// an observer wants it, it is off and the call runs without it.
+    /// envelope or from [`Server::invoke`] ([`crate::observe`]). When neither a subscriber
+    /// nor an observer wants it, it is off, and the caller awaits the call without it.
     pub(super) fn observe<'a>(
         &'a self,
         method: &'a str,
