@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput};
 use futures_executor::block_on;
 use jsonrpsee::RpcModule;
 use leanrpc::http::{Endpoint, HttpRequest};
-use leanrpc_benches::request::{PEER, post};
+use leanrpc_benches::request::{self, PEER, post};
 use leanrpc_benches::{bodies, floor, keycheck::KeyTable, service};
 use serde_json::value::RawValue;
 
@@ -251,7 +251,7 @@ fn auth_cached_key(c: &mut Criterion) {
     let key = keyed.key.reveal().to_owned();
     let table = KeyTable::with_key(&key);
     let body = bodies::SUBTRACT_POSITIONAL;
-    let with_key: Vec<(&str, &[u8])> = vec![("content-type", JSON), ("x-api-key", key.as_bytes())];
+    let with_key = request::headers(&key);
     let without_key: Vec<(&str, &[u8])> = vec![("content-type", JSON)];
     let authed = post(body.as_bytes(), &with_key);
     let plain = post(body.as_bytes(), &without_key);

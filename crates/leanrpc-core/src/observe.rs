@@ -100,10 +100,6 @@ pub struct CallOutcome {
 
 /// One call being observed: its span and, when set, the observer.
 pub(crate) struct Observed<'a> {
-    state: Option<State<'a>>,
-}
-
-struct State<'a> {
     span: tracing::Span,
     observer: Option<&'a dyn CallObserver>,
     info: CallInfo<'a>,
@@ -111,14 +107,15 @@ struct State<'a> {
 
 impl<'a> Observed<'a> {
     /// Prepares the observation of the call of `requested` (the name as the client sent it)
-    /// with `id` on `server`; `observer` is the server's.
+    /// with `id` on `server`; `observer` is the server's. `None` when nothing observes the
+    /// call (no subscriber wants its span, no observer): the call is then awaited as it is.
     pub(crate) fn new(
         server: &'a Server,
         requested: &'a str,
         id: Option<Id<'a>>,
         caller: Option<&'a Caller>,
         observer: Option<&'a dyn CallObserver>,
-    ) -> Self {
+    ) -> Option<Self> {
         let span = tracing::info_span!(
             target: "leanrpc::call",
             "rpc.call",
@@ -135,7 +132,7 @@ impl<'a> Observed<'a> {
             "leanrpc.api_key.id" = Empty,
         );
         if span.is_disabled() && observer.is_none() {
-            return Self { state: None };
+            return None;
         }
         let method = if requested == crate::discover::DISCOVER_METHOD {
             Some(crate::discover::DISCOVER_METHOD)
@@ -162,37 +159,29 @@ impl<'a> Observed<'a> {
                 span.record("leanrpc.api_key.id", caller.key_id());
             }
         }
-        Self {
-            state: Some(State {
-                span,
-                observer,
-                info,
-            }),
-        }
-    }
-
-    /// Whether nothing observes the call (no subscriber wants its span, no observer): the
-    /// call may then be awaited without [`Observed::wrap`].
-    pub(crate) fn is_off(&self) -> bool {
-        self.state.is_none()
+        Some(Self {
+            span,
+            observer,
+            info,
+        })
     }
 
     /// `call`, observed: told to the observer as started now, polled inside the span, and
-    /// told as ended when it finishes or is dropped unfinished. With nothing observing, it is
-    /// `call` as it is.
+    /// told as ended when it finishes or is dropped unfinished.
     pub(crate) fn wrap<F>(self, call: F) -> ObservedCall<'a, F> {
-        let end = self.state.map(|state| {
-            if let Some(observer) = state.observer {
-                observer.on_call_start(&state.info);
-            }
-            End {
-                state,
-                started: Instant::now(),
-                error: None,
-                completed: false,
-            }
-        });
-        ObservedCall { call, end }
+        if let Some(observer) = self.observer {
+            observer.on_call_start(&self.info);
+        }
+        let end = End {
+            observed: self,
+            started: Instant::now(),
+            error: None,
+            completed: false,
+        };
+        ObservedCall {
+            call,
+            end: Some(end),
+        }
     }
 }
 
@@ -202,6 +191,7 @@ pin_project_lite::pin_project! {
     pub(crate) struct ObservedCall<'a, F> {
         #[pin]
         call: F,
+        // Taken (and so ended) when the call finishes.
         end: Option<End<'a>>,
     }
 }
@@ -215,7 +205,7 @@ impl<F: Future<Output = Result<(), RpcError>>> Future for ObservedCall<'_, F> {
             return this.call.poll(cx);
         };
         let result = {
-            let _entered = end.state.span.enter();
+            let _entered = end.observed.span.enter();
             ready!(this.call.poll(cx))
         };
         end.completed = true;
@@ -228,7 +218,7 @@ impl<F: Future<Output = Result<(), RpcError>>> Future for ObservedCall<'_, F> {
 
 /// Ends an observed call when dropped: after it finished, or when it was cancelled.
 struct End<'a> {
-    state: State<'a>,
+    observed: Observed<'a>,
     started: Instant,
     error: Option<ErrorCode>,
     completed: bool,
@@ -236,18 +226,20 @@ struct End<'a> {
 
 impl Drop for End<'_> {
     fn drop(&mut self) {
-        let state = &self.state;
+        let observed = &self.observed;
         if let Some(code) = self.error {
             let code = code.code().to_string();
-            state.span.record("rpc.response.status_code", code.as_str());
-            state.span.record("error.type", code.as_str());
-            state.span.record("otel.status_code", "ERROR");
+            observed
+                .span
+                .record("rpc.response.status_code", code.as_str());
+            observed.span.record("error.type", code.as_str());
+            observed.span.record("otel.status_code", "ERROR");
         } else if !self.completed {
-            state.span.record("error.type", "cancelled");
+            observed.span.record("error.type", "cancelled");
         }
-        if let Some(observer) = state.observer {
+        if let Some(observer) = observed.observer {
             observer.on_call_end(
-                &state.info,
+                &observed.info,
                 &CallOutcome {
                     error: self.error,
                     elapsed: self.started.elapsed(),

@@ -145,13 +145,13 @@ impl Server {
         ctx: &CallContext<'_>,
     ) -> Result<Vec<u8>, RpcError> {
         let mut out = Vec::with_capacity(128);
-        let observed = self.observe(method, ctx.id, ctx.caller);
-        if observed.is_off() {
-            self.run_capped(method, params, ctx, &mut out).await?;
-        } else {
-            observed
-                .wrap(self.run_capped(method, params, ctx, &mut out))
-                .await?;
+        match self.observe(method, ctx.id, ctx.caller) {
+            None => self.run_capped(method, params, ctx, &mut out).await?,
+            Some(observed) => {
+                observed
+                    .wrap(self.run_capped(method, params, ctx, &mut out))
+                    .await?
+            }
         }
         Ok(out)
     }
@@ -177,14 +177,14 @@ impl Server {
 
     /// The observation of the call of `method` (as the client sent it) with `id` by `caller`:
     /// its span and the server's observer. The one place every call goes through, from an
-    /// envelope or from [`Server::invoke`] ([`crate::observe`]). When neither a subscriber
-    /// nor an observer wants it, it is off, and the caller awaits the call without it.
+    /// envelope or from [`Server::invoke`] ([`crate::observe`]). `None` when neither a
+    /// subscriber nor an observer wants it: the caller then awaits the call as it is.
     pub(super) fn observe<'a>(
         &'a self,
         method: &'a str,
         id: Option<Id<'a>>,
         caller: Option<&'a Caller>,
-    ) -> Observed<'a> {
+    ) -> Option<Observed<'a>> {
         Observed::new(self, method, id, caller, self.inner.observer.as_deref())
     }
 
